@@ -1,0 +1,149 @@
+// build.fsx: the build script, a plain F# script with no packages (FAKE does not run on this SDK).
+// Usage: dotnet fsi build.fsx [target] [args]
+// Targets: build | test | soak | examples | check | format | pack | ci | lock | update | add  (default: test)
+open System
+open System.Diagnostics
+open System.IO
+open System.Xml.Linq
+
+let root = __SOURCE_DIRECTORY__
+let sln = Path.Combine(root, "Aio.slnx")
+let args = fsi.CommandLineArgs |> Array.skip 1 |> Array.filter ((<>) "--")
+let target = if args.Length = 0 then "test" else args.[0]
+
+let runIn (env: (string * string) list) (argv: string list) =
+    printfn "> dotnet %s" (String.concat " " argv)
+    let psi = ProcessStartInfo("dotnet", WorkingDirectory = root, UseShellExecute = false)
+    argv |> List.iter psi.ArgumentList.Add
+    env |> List.iter (fun (k, v) -> psi.Environment.[k] <- v)
+    use p = Process.Start psi
+    p.WaitForExit()
+    p.ExitCode
+
+let run argv = runIn [] argv
+let step argv = match run argv with 0 -> () | rc -> exit rc
+
+// ---- tests ----------------------------------------------------------------------------------------
+/// Runs every test project, then prints one CI-readable line summed over all TRX files:
+/// "N passed, N failed" (", N skipped" when any). A test project whose run crashed or aborted without a
+/// failing result, or that wrote no TRX (build error), counts as one failure. Exits non-zero on any
+/// failure or when no test ran. The console is not parsed: two projects' summaries interleave there.
+let test (env: (string * string) list) (extra: string list) =
+    let results = Path.Combine(root, "artifacts", "test-results")
+    if Directory.Exists results then Directory.Delete(results, true)
+    let testProjects =
+        Directory.GetFiles(Path.Combine(root, "tests"), "paket.references", SearchOption.AllDirectories)
+        |> Array.filter (fun f -> File.ReadAllText(f).Contains "Microsoft.NET.Test.Sdk")
+    let rc = runIn env ([ "test"; sln; "--logger"; "trx"; "--results-directory"; results ] @ extra)
+    let trx = if Directory.Exists results then Directory.GetFiles(results, "*.trx") else [||]
+    let ns = XNamespace.Get "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"
+    let attr (name: string) (e: XElement) = e.Attribute(XName.Get name).Value
+    let runs =
+        trx
+        |> Array.map (fun f ->
+            let doc = XDocument.Load f
+            let outcomes = doc.Descendants(ns + "UnitTestResult") |> Seq.map (attr "outcome") |> Seq.toList
+            let summary = doc.Descendants(ns + "ResultSummary") |> Seq.tryHead |> Option.map (attr "outcome")
+            outcomes, defaultArg summary "Missing")
+    let isFail o = o <> "Passed" && o <> "NotExecuted"
+    let all = runs |> Seq.collect fst |> Seq.toList
+    let passed = all |> List.filter ((=) "Passed") |> List.length
+    let skipped = all |> List.filter ((=) "NotExecuted") |> List.length
+    let broken =
+        (runs |> Array.filter (fun (os, s) -> s <> "Completed" && not (List.exists isFail os)) |> Array.length)
+        + max 0 (testProjects.Length - trx.Length)
+    let failed = (all |> List.filter isFail |> List.length) + broken
+    if broken > 0 then eprintfn "%d test project run(s) crashed, aborted or produced no TRX" broken
+    // The closing line CI reads: it must be the last line printed.
+    if skipped > 0 then printfn "%d passed, %d failed, %d skipped" passed failed skipped
+    else printfn "%d passed, %d failed" passed failed
+    if rc <> 0 || failed > 0 || passed = 0 then exit (if rc <> 0 then rc else 1)
+
+// ---- formatting -----------------------------------------------------------------------------------
+let fsSources () =
+    [ "src"; "tests" ]
+    |> List.collect (fun d ->
+        Directory.GetFiles(Path.Combine(root, d), "*.fs", SearchOption.AllDirectories)
+        |> Array.filter (fun f -> not (f.Contains "/obj/" || f.Contains "/bin/"))
+        |> Array.toList)
+    |> List.map (fun f -> Path.GetRelativePath(root, f))
+
+/// Fails when any F# file is not as fantomas would write it, or any C# file not as dotnet format would.
+let check () =
+    let fs = run ([ "fantomas"; "--check" ] @ fsSources ())
+    let cs = run [ "format"; sln; "--verify-no-changes"; "--no-restore"; "--exclude"; "build/" ]
+    if fs <> 0 then eprintfn "F# sources need formatting: dotnet fsi build.fsx format"
+    if cs <> 0 then eprintfn "C# sources need formatting: dotnet fsi build.fsx format"
+    if fs <> 0 || cs <> 0 then exit 1
+
+let format () =
+    step ([ "fantomas" ] @ fsSources ())
+    step [ "format"; sln; "--no-restore"; "--exclude"; "build/" ]
+
+// ---- Paket with a local package source ------------------------------------------------------------
+// paket.dependencies says `source .nuget-feed`: a gitignored folder that plain NuGet fills (it reads the
+// machine's NuGet configuration, so no feed address is committed). build/feed/Feed.msbuildproj fills it:
+//   FeedMode=lock  exactly what paket.lock pins (run automatically by Directory.Build.targets on restore)
+//   FeedMode=deps  NuGet's closure of the `nuget` lines of paket.dependencies (+ FeedExtra): the
+//                  candidates Paket resolves over in install / update / add.
+let feedDir = Path.Combine(root, ".nuget-feed")
+let feedProj = "build/feed/Feed.msbuildproj"
+let feed mode (extra: string list) = step ([ "restore"; feedProj; "-p:FeedMode=" + mode ] @ extra)
+
+/// Resolution must depend only on paket.dependencies, paket.lock and the registry, never on what an
+/// earlier run left in .nuget-feed/ (Paket picks the highest version it sees).
+let cleanFeed () = if Directory.Exists feedDir then Directory.Delete(feedDir, true)
+
+let lock () =
+    cleanFeed ()
+    feed "lock" []
+    feed "deps" []
+    step [ "paket"; "install" ]
+
+let update () =
+    cleanFeed ()
+    feed "deps" []
+    step [ "paket"; "update" ]
+
+let add (rest: string[]) =
+    match rest with
+    | [| pkg; ver; proj |] ->
+        cleanFeed ()
+        feed "lock" []
+        feed "deps" [ sprintf "-p:FeedExtra=%s=%s" pkg ver ]
+        step [ "paket"; "add"; pkg; "--version"; ver; "--project"; proj ]
+    | _ ->
+        eprintfn "usage: dotnet fsi build.fsx add <Package> <Version> <path/to/Project.fsproj|csproj>"
+        exit 2
+
+/// No committed file may name a package feed address. `paket init` and `paket add --group <new>` write
+/// the default one into paket.dependencies; this catches that (and any `remote:` URL in paket.lock).
+let checkNoFeedUrls () =
+    for f in [ "paket.dependencies"; "paket.lock" ] do
+        let path = Path.Combine(root, f)
+        if File.Exists path && File.ReadAllText(path).Contains "://" then
+            eprintfn "%s contains a URL: Paket's source must stay `source .nuget-feed`" f
+            exit 3
+
+// ---- targets --------------------------------------------------------------------------------------
+match target with
+| "build" -> step [ "build"; sln ]
+| "test" -> test [] []
+// The property suite with 100 times the normal number of cases per property (see tests/Properties/Config.fs).
+| "soak" -> test [ "AIO_PROPERTY_SCALE", "100" ] [ "--filter"; "FullyQualifiedName~Aio.Properties" ]
+| "examples" -> step [ "run"; "--project"; "tests/Examples/Examples.csproj" ]
+| "check" -> step [ "tool"; "restore" ]; step [ "restore"; sln ]; check ()
+| "format" -> step [ "tool"; "restore" ]; format ()
+| "pack" -> step [ "pack"; sln; "-c"; "Release"; "-o"; Path.Combine(root, "artifacts", "packages") ]
+| "lock" -> step [ "tool"; "restore" ]; lock (); checkNoFeedUrls ()
+| "update" -> step [ "tool"; "restore" ]; update (); checkNoFeedUrls ()
+| "add" -> step [ "tool"; "restore" ]; add (Array.skip 1 args); checkNoFeedUrls ()
+| "ci" ->
+    checkNoFeedUrls ()
+    step [ "build"; sln ]
+    check ()
+    step [ "run"; "--no-build"; "--project"; "tests/Examples/Examples.csproj" ]
+    test [] [ "--no-build" ]
+| t ->
+    eprintfn "unknown target '%s' (build|test|soak|examples|check|format|pack|ci|lock|update|add)" t
+    exit 2

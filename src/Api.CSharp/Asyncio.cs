@@ -1,0 +1,189 @@
+using Aio.Awaiters;
+
+namespace Aio;
+
+/// <summary>
+/// asyncio's module-level functions: finding and running loops, creating tasks, sleeping.
+/// </summary>
+/// <example>
+/// <code>
+/// static async Coroutine&lt;int&gt; Main2() { await Asyncio.Sleep(0.01); return 42; }
+/// int answer = Asyncio.Run(Main2());
+/// </code>
+/// </example>
+public static class Asyncio
+{
+    [ThreadStatic] private static Loop? s_current;
+
+    /// <summary>
+    /// The running loop when called from a callback or task; otherwise this thread's current loop,
+    /// creating (and setting) a new one if there is none or it is closed.
+    /// </summary>
+    public static Loop GetEventLoop()
+    {
+        if (Loop.RunningOnThisThread is { } running) return running;
+        if (s_current is { IsClosed: false } current) return current;
+        return s_current = new Loop();
+    }
+
+    /// <summary>Creates a new loop that is not current anywhere.</summary>
+    /// <param name="clock">Real monotonic time (default) or a virtual clock.</param>
+    public static Loop NewEventLoop(LoopClock clock = LoopClock.Monotonic) => new(clock);
+
+    /// <summary>Makes <paramref name="loop"/> this thread's current loop (null clears it).</summary>
+    public static void SetEventLoop(Loop? loop) => s_current = loop;
+
+    /// <summary>The loop running on this thread.</summary>
+    /// <exception cref="InvalidOperationException">No loop is running on this thread.</exception>
+    public static Loop GetRunningLoop() =>
+        Loop.RunningOnThisThread ?? throw new InvalidOperationException("no running event loop");
+
+    /// <summary>
+    /// Runs <paramref name="main"/> on a new loop and returns its result; then cancels every task still
+    /// pending, lets them clean up, reports any that failed, and closes the loop.
+    /// </summary>
+    /// <param name="main">The program's main coroutine.</param>
+    /// <param name="clock">The new loop's clock.</param>
+    /// <exception cref="InvalidOperationException">Called while a loop runs on this thread.</exception>
+    public static T Run<T>(Coroutine<T> main, LoopClock clock = LoopClock.Monotonic)
+    {
+        ArgumentNullException.ThrowIfNull(main);
+        if (Loop.RunningOnThisThread is not null)
+            throw new InvalidOperationException("asyncio.run() cannot be called from a running event loop");
+        var loop = new Loop(clock);
+        var previous = s_current;
+        s_current = loop;
+        try
+        {
+            return loop.RunUntilComplete(loop.CreateTask(main));
+        }
+        finally
+        {
+            try
+            {
+                CancelLeftovers(loop);
+            }
+            finally
+            {
+                loop.Close();
+                s_current = previous;
+            }
+        }
+    }
+
+    /// <summary>Runs a coroutine that returns nothing; see <see cref="Run{T}"/>.</summary>
+    public static void Run(Coroutine main, LoopClock clock = LoopClock.Monotonic) => Run<VoidResult>(main, clock);
+
+    // asyncio.run's shutdown: cancel what is left (in creation order), run until all of it is done,
+    // and report the ones that ended with an exception other than a cancellation.
+    private static void CancelLeftovers(Loop loop)
+    {
+        var leftovers = loop.LiveTasks;
+        if (leftovers.Count == 0) return;
+        foreach (var task in leftovers) task.Cancel();
+        var all = loop.CreateFuture<VoidResult>();
+        var remaining = leftovers.Count;
+        foreach (var task in leftovers)
+            task.AsFuture.AddDoneCallbackNoContext(_ =>
+            {
+                if (--remaining == 0 && !all.Done) all.SetResult(default);
+            });
+        loop.RunUntilComplete(all);
+        foreach (var task in leftovers)
+        {
+            if (task.Cancelled) continue;
+            if (task.AsFuture.Exception() is { } e)
+                loop.CallExceptionHandler(new ExceptionContext("unhandled exception during asyncio.run() shutdown")
+                {
+                    ["exception"] = e,
+                    ["task"] = task,
+                });
+        }
+    }
+
+    /// <summary>Creates a task on the running loop; see <see cref="Loop.CreateTask{T}(Coroutine{T}, string?)"/>.</summary>
+    /// <exception cref="InvalidOperationException">No loop is running on this thread.</exception>
+    public static LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null) =>
+        GetRunningLoop().CreateTask(coroutine, name);
+
+    /// <summary>Creates a task for a coroutine that returns nothing, on the running loop.</summary>
+    public static LoopTask CreateTask(Coroutine coroutine, string? name = null) =>
+        GetRunningLoop().CreateTask(coroutine, name);
+
+    /// <summary>
+    /// A future is returned as it is; a coroutine becomes a new task (starting in the next iteration,
+    /// whether or not anyone awaits it).
+    /// </summary>
+    /// <param name="future">A future or task.</param>
+    /// <param name="loop">If given, the future must belong to it.</param>
+    /// <exception cref="ArgumentException">The future belongs to another loop.</exception>
+    public static Future<T> EnsureFuture<T>(Future<T> future, Loop? loop = null)
+    {
+        ArgumentNullException.ThrowIfNull(future);
+        if (loop is not null && !ReferenceEquals(loop, future.Loop))
+            throw new ArgumentException("The future belongs to a different loop than the one specified as the loop argument");
+        return future;
+    }
+
+    /// <summary>Wraps a coroutine in a task on <paramref name="loop"/> (default: <see cref="GetEventLoop"/>).</summary>
+    public static LoopTask<T> EnsureFuture<T>(Coroutine<T> coroutine, Loop? loop = null) =>
+        (loop ?? GetEventLoop()).CreateTask(coroutine);
+
+    /// <summary>Wraps a coroutine that returns nothing in a task.</summary>
+    public static LoopTask EnsureFuture(Coroutine coroutine, Loop? loop = null) =>
+        (loop ?? GetEventLoop()).CreateTask(coroutine);
+
+    /// <summary>
+    /// The untyped entry: a future, a coroutine, or a <see cref="System.Threading.Tasks.Task"/> (wrapped in a
+    /// task that awaits it). Anything else raises <see cref="ArgumentTypeException"/>.
+    /// </summary>
+    public static Future EnsureFuture(object awaitable, Loop? loop = null) =>
+        awaitable is Future f ? EnsureFutureChecked(f, loop) : EnsureFutureOn(loop ?? GetEventLoop(), awaitable);
+
+    private static Future EnsureFutureChecked(Future future, Loop? loop)
+    {
+        if (loop is not null && !ReferenceEquals(loop, future.Loop))
+            throw new ArgumentException("The future belongs to a different loop than the one specified as the loop argument");
+        return future;
+    }
+
+    internal static Future EnsureFutureOn(Loop loop, object? awaitable) => awaitable switch
+    {
+        Future f => f,
+        ICoroutine c => c.CreateTaskOn(loop),
+        Task t => loop.CreateTask(AwaitExternal(t)),
+        _ => throw new ArgumentTypeException("An asyncio.Future, a coroutine or an awaitable is required"),
+    };
+
+    private static async Coroutine AwaitExternal(Task task) => await task;
+
+    /// <summary>
+    /// Suspends the current task for <paramref name="seconds"/>. Zero or negative yields for exactly one
+    /// loop iteration (other ready callbacks run first) without creating a timer.
+    /// </summary>
+    /// <param name="seconds">The delay.</param>
+    /// <exception cref="ArgumentException">The delay is NaN.</exception>
+    /// <example><code>await Asyncio.Sleep(0.5);</code></example>
+    public static SleepAwaitable Sleep(double seconds)
+    {
+        if (double.IsNaN(seconds)) throw new ArgumentException("sleep length must not be NaN", nameof(seconds));
+        return new SleepAwaitable(seconds);
+    }
+
+    /// <summary>Suspends the current task for <paramref name="delay"/>; see <see cref="Sleep(double)"/>.</summary>
+    public static SleepAwaitable Sleep(TimeSpan delay) => Sleep(delay.TotalSeconds);
+
+    /// <summary>Sleeps, then returns <paramref name="result"/> (asyncio's <c>sleep(delay, result)</c>).</summary>
+    public static async Coroutine<T> Sleep<T>(double seconds, T result)
+    {
+        await Sleep(seconds);
+        return result;
+    }
+
+    /// <summary>The task whose step is running on <paramref name="loop"/> (default: the running loop), or null.</summary>
+    /// <exception cref="InvalidOperationException">No loop was given and none is running.</exception>
+    public static ILoopTask? CurrentTask(Loop? loop = null) => (loop ?? GetRunningLoop()).CurrentTask;
+
+    /// <summary>The unfinished tasks of <paramref name="loop"/> (default: the running loop), in creation order.</summary>
+    public static IReadOnlyList<ILoopTask> AllTasks(Loop? loop = null) => (loop ?? GetRunningLoop()).LiveTasks;
+}

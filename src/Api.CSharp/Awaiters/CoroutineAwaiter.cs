@@ -1,0 +1,39 @@
+namespace Aio.Awaiters;
+
+/// <summary>
+/// Awaits a coroutine inside another coroutine. The awaited coroutine runs inline in the current
+/// task: no new task, no extra loop iteration, and no suspension at all if it never suspends.
+/// </summary>
+/// <typeparam name="T">The result type.</typeparam>
+public readonly struct CoroutineAwaiter<T> : ILoopAwaiter
+{
+    private readonly Coroutine<T> _coroutine;
+
+    internal CoroutineAwaiter(Coroutine<T> coroutine) => _coroutine = coroutine;
+
+    /// <summary>
+    /// Starts the coroutine (inline, on first ask) and tells whether it already finished.
+    /// </summary>
+    public bool IsCompleted
+    {
+        get
+        {
+            if (!_coroutine.IsStarted)
+            {
+                if (Loop.CurrentTaskOnThisThread is null)
+                    throw new InvalidOperationException($"Coroutine {_coroutine.Name}() can only be awaited inside a running loop task. Run it with Asyncio.Run(...) or loop.RunUntilComplete(...).");
+                _coroutine.Start();
+            }
+            return _coroutine.IsCompleted;
+        }
+    }
+
+    /// <summary>The coroutine's result, or its exception rethrown.</summary>
+    public T GetResult() => _coroutine.GetResult();
+
+    /// <inheritdoc />
+    public void OnCompleted(Action continuation) => _coroutine.OnCompleted(continuation);
+
+    /// <inheritdoc />
+    public void UnsafeOnCompleted(Action continuation) => _coroutine.OnCompleted(continuation);
+}

@@ -1,0 +1,50 @@
+namespace Aio.Awaiters;
+
+/// <summary>Awaits a <see cref="Future{T}"/> (or a task) inside a coroutine; returns its result.</summary>
+/// <typeparam name="T">The result type.</typeparam>
+public readonly struct FutureAwaiter<T> : ILoopAwaiter
+{
+    private readonly Future<T> _future;
+
+    internal FutureAwaiter(Future<T> future) => _future = future;
+
+    /// <summary>True when the future is done: awaiting it then does not suspend.</summary>
+    public bool IsCompleted => _future.Done;
+
+    /// <summary>The result, or the exception; a cancelled task raises <see cref="CancelledException"/> here.</summary>
+    public T GetResult()
+    {
+        Suspension.ThrowPending();
+        return _future.Result();
+    }
+
+    /// <inheritdoc />
+    public void OnCompleted(Action continuation) => Suspension.SuspendOn(_future, continuation);
+
+    /// <inheritdoc />
+    public void UnsafeOnCompleted(Action continuation) => Suspension.SuspendOn(_future, continuation);
+}
+
+/// <summary>Awaits any <see cref="Future"/> without reading a typed result.</summary>
+public readonly struct FutureAwaiter : ILoopAwaiter
+{
+    private readonly Future _future;
+
+    internal FutureAwaiter(Future future) => _future = future;
+
+    /// <summary>True when the future is done.</summary>
+    public bool IsCompleted => _future.Done;
+
+    /// <summary>Returns when the future succeeded; throws its exception otherwise.</summary>
+    public void GetResult()
+    {
+        Suspension.ThrowPending();
+        _future.ThrowIfFailed();
+    }
+
+    /// <inheritdoc />
+    public void OnCompleted(Action continuation) => Suspension.SuspendOn(_future, continuation);
+
+    /// <inheritdoc />
+    public void UnsafeOnCompleted(Action continuation) => Suspension.SuspendOn(_future, continuation);
+}

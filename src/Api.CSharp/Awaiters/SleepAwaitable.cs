@@ -1,0 +1,64 @@
+namespace Aio.Awaiters;
+
+/// <summary>
+/// What <c>Asyncio.Sleep(seconds)</c> returns. A zero or negative delay yields for exactly one
+/// iteration; a positive one waits on a future that a timer completes.
+/// </summary>
+public readonly struct SleepAwaitable
+{
+    private readonly double _delay;
+
+    internal SleepAwaitable(double delay) => _delay = delay;
+
+    /// <summary>
+    /// Starts the sleep: the timer is armed here, so the deadline counts from the await.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No loop is running on this thread.</exception>
+    public SleepAwaiter GetAwaiter() => new(_delay);
+}
+
+/// <summary>
+/// Awaits a sleep. The timer is cancelled when the sleep ends by cancellation, so a cancelled sleep
+/// never keeps the loop waiting. (The compiler copies an awaiter before suspending, so everything it
+/// needs is created in the constructor, never on suspension.)
+/// </summary>
+public readonly struct SleepAwaiter : ILoopAwaiter
+{
+    private readonly Future<VoidResult>? _future;
+    private readonly TimerHandle? _timer;
+
+    internal SleepAwaiter(double delay)
+    {
+        if (delay <= 0) return;
+        var loop = Asyncio.GetRunningLoop();
+        _future = loop.CreateFuture<VoidResult>();
+        _timer = loop.CallLater(delay, s_wake, _future);
+    }
+
+    /// <summary>False: a sleep always suspends.</summary>
+    public bool IsCompleted => false;
+
+    /// <summary>Returns when the delay has passed; raises <see cref="CancelledException"/> if cancelled.</summary>
+    public void GetResult()
+    {
+        _timer?.Cancel();
+        Suspension.ThrowPending();
+        _future?.Result();
+    }
+
+    /// <inheritdoc />
+    public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
+
+    /// <inheritdoc />
+    public void UnsafeOnCompleted(Action continuation)
+    {
+        if (_future is null) Suspension.Yield(continuation);
+        else Suspension.SuspendOn(_future, continuation);
+    }
+
+    private static readonly Action<object?> s_wake = static f =>
+    {
+        var future = (Future<VoidResult>)f!;
+        if (!future.Done) future.SetResult(default);
+    };
+}

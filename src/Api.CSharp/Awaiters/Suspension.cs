@@ -1,0 +1,68 @@
+using System.Runtime.CompilerServices;
+using Aio.Core;
+
+namespace Aio.Awaiters;
+
+// Where a coroutine's await meets the running task: the awaiters call in here, and the task records
+// what it was suspended on. The decisions about that suspension are the core's (TaskState).
+internal static class Suspension
+{
+    // A cancellation (or fault) the core decided to raise at the await the task resumes from.
+    public static void ThrowPending()
+    {
+        var error = Loop.CurrentTaskOnThisThread?.TakePendingThrow();
+        if (error is not null) throw error;
+    }
+
+    public static void SuspendOn(Future future, Action continuation)
+    {
+        var task = Loop.CurrentTaskOnThisThread;
+        if (task is null)
+        {
+            // Awaited outside a loop task (e.g. in a plain callback's async method): resume through a
+            // done callback, on the loop thread.
+            future.AddDoneCallbackNoContext(_ => continuation());
+            return;
+        }
+        task.Suspend(future, continuation, WaiterKind.OrdinaryWaiter);
+    }
+
+    public static void Yield(Action continuation)
+    {
+        var task = Loop.CurrentTaskOnThisThread;
+        if (task is null)
+        {
+            Asyncio.GetRunningLoop().CallSoon(continuation);
+            return;
+        }
+        task.SuspendYield(continuation);
+    }
+
+    // The builder's single entry for every await that suspends. Loop awaiters take the continuation
+    // directly. Anything else (Task, ValueTask, a custom awaiter) completes off the loop: its
+    // continuation completes a bridge future through the thread-safe inbox, and the task waits on
+    // that bridge. A bridge cannot be interrupted: the foreign operation keeps running whatever
+    // the loop does, so a cancel request is delivered at the coroutine's next loop await.
+    public static void Await<TAwaiter>(ref TAwaiter awaiter, Action continuation)
+        where TAwaiter : INotifyCompletion
+    {
+        if (awaiter is ILoopAwaiter)
+        {
+            awaiter.OnCompleted(continuation);
+            return;
+        }
+        var task = Loop.CurrentTaskOnThisThread;
+        if (task is null)
+        {
+            awaiter.OnCompleted(continuation);
+            return;
+        }
+        var loop = task.Loop;
+        var bridge = loop.CreateFuture<VoidResult>();
+        awaiter.OnCompleted(() => loop.PostFromOutside(() =>
+        {
+            if (!bridge.Done) bridge.SetResult(default);
+        }));
+        task.Suspend(bridge, continuation, WaiterKind.UninterruptibleWaiter);
+    }
+}

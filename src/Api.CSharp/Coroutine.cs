@@ -1,0 +1,143 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using Aio.Awaiters;
+using Aio.CompilerServices;
+
+namespace Aio;
+
+/// <summary>
+/// A lazily started coroutine returning <typeparamref name="T"/>: the return type of
+/// <c>async Coroutine&lt;T&gt;</c> methods. Calling such a method runs nothing; the body starts when a
+/// loop runs it as a task (<see cref="Loop.CreateTask{T}(Coroutine{T}, string?)"/>) or when another
+/// coroutine awaits it, in which case it runs inline in the awaiting task.
+/// </summary>
+/// <typeparam name="T">The result type.</typeparam>
+/// <example>
+/// <code>
+/// static async Coroutine&lt;string&gt; TaskFunc()
+/// {
+///     Console.WriteLine("in task_func");
+///     await Asyncio.Sleep(0.1);
+///     return "the result";
+/// }
+/// var result = Asyncio.Run(TaskFunc()); // "the result"
+/// </code>
+/// </example>
+[AsyncMethodBuilder(typeof(CoroutineMethodBuilder<>))]
+public class Coroutine<T> : ICoroutine
+{
+    private Action? _moveNext;
+    private Type? _machineType;
+    private CoroutineStatus _status;
+    private T? _result;
+    private Exception? _error;
+    private Action? _continuation;
+
+    internal Coroutine() { }
+
+    /// <summary>The name of the async method, as asyncio prints it in a task's <c>coro=&lt;…&gt;</c>.</summary>
+    public string Name => MachineName(_machineType);
+
+    /// <summary>True once the body has returned or thrown.</summary>
+    public bool IsCompleted => _status == CoroutineStatus.Completed;
+
+    /// <summary>True once something has started the body.</summary>
+    public bool IsStarted => _status != CoroutineStatus.Created;
+
+    /// <summary>Awaits the coroutine inside another coroutine: it runs inline, in the same task.</summary>
+    public CoroutineAwaiter<T> GetAwaiter() => new(this);
+
+    /// <inheritdoc />
+    public virtual Future CreateTaskOn(Loop loop, string? name = null) => loop.CreateTask(this, name);
+
+    /// <summary>asyncio's repr of a coroutine object: <c>&lt;coroutine Name&gt;</c>.</summary>
+    public override string ToString() => $"<coroutine {Name}>";
+
+    internal void Bind(IAsyncStateMachine machine, Type machineType)
+    {
+        _moveNext = machine.MoveNext;
+        _machineType = machineType;
+    }
+
+    internal Action MoveNextAction => _moveNext!;
+
+    // Starts the body. A second start is misuse: a coroutine runs once.
+    internal void Start()
+    {
+        if (_status != CoroutineStatus.Created)
+            throw new InvalidOperationException($"Coroutine {Name}() was already started: a coroutine can be awaited or run as a task only once. Call the async method again for a new one.");
+        _status = CoroutineStatus.Running;
+        _moveNext!();
+    }
+
+    internal void SetResult(T value)
+    {
+        _result = value;
+        Finish();
+    }
+
+    internal void SetException(Exception error)
+    {
+        _error = error;
+        Finish();
+    }
+
+    private void Finish()
+    {
+        _status = CoroutineStatus.Completed;
+        var continuation = _continuation;
+        _continuation = null;
+        continuation?.Invoke();
+    }
+
+    internal void OnCompleted(Action continuation) => _continuation = continuation;
+
+    internal Exception? Error => _error;
+
+    internal T GetResult()
+    {
+        if (_error is not null) ExceptionDispatchInfo.Throw(_error);
+        return _result!;
+    }
+
+    internal static string MachineName(Type? machineType)
+    {
+        if (machineType is null) return "coroutine";
+        // "<TaskFunc>d__0" for a method; "<<Run>g__TaskFunc|0_0>d" for a local function.
+        var name = machineType.Name;
+        var local = name.IndexOf(">g__", StringComparison.Ordinal);
+        if (local >= 0)
+        {
+            var start = local + 4;
+            var bar = name.IndexOf('|', start);
+            return bar > start ? name[start..bar] : name;
+        }
+        var end = name.IndexOf('>');
+        return name.StartsWith('<') && end > 1 ? name[1..end] : name;
+    }
+}
+
+/// <summary>
+/// A lazily started coroutine that returns nothing: the return type of <c>async Coroutine</c> methods.
+/// </summary>
+/// <example>
+/// <code>
+/// static async Coroutine Ticker()
+/// {
+///     for (var i = 0; i &lt; 3; i++) { Console.WriteLine(i); await Asyncio.Sleep(0); }
+/// }
+/// Asyncio.Run(Ticker());
+/// </code>
+/// </example>
+[AsyncMethodBuilder(typeof(CoroutineMethodBuilder))]
+public sealed class Coroutine : Coroutine<VoidResult>
+{
+    internal Coroutine() { }
+}
+
+internal enum CoroutineStatus : byte
+{
+    Created,
+    Running,
+    Completed,
+}

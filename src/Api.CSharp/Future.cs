@@ -1,0 +1,282 @@
+using System.Runtime.ExceptionServices;
+using Aio.Awaiters;
+using Aio.Core;
+using Microsoft.FSharp.Collections;
+using Microsoft.FSharp.Core;
+
+namespace Aio;
+
+/// <summary>
+/// A result that will exist later, bound to one <see cref="Loop"/> (asyncio's <c>Future</c>). This
+/// non-generic view is what done callbacks receive and what collections of mixed futures hold;
+/// <see cref="Future{T}"/> adds the typed result.
+/// </summary>
+public abstract class Future
+{
+    private protected Future(Loop loop) => Loop = loop;
+
+    /// <summary>The loop the future is bound to.</summary>
+    public Loop Loop { get; }
+
+    /// <summary>True once the future has a result, an exception, or was cancelled.</summary>
+    public abstract bool Done { get; }
+
+    /// <summary>True if the future was cancelled.</summary>
+    public abstract bool Cancelled { get; }
+
+    /// <summary>
+    /// The exception the future finished with, or null if it finished with a result. Reading it
+    /// counts as retrieving it (no "never retrieved" report follows).
+    /// </summary>
+    /// <exception cref="InvalidStateException">The future is not done yet.</exception>
+    /// <exception cref="CancelledException">The future was cancelled.</exception>
+    public abstract Exception? Exception();
+
+    /// <summary>
+    /// Cancels a pending future and schedules its done callbacks. Returns false (and does nothing)
+    /// if it is already done.
+    /// </summary>
+    /// <param name="message">Carried by every <see cref="CancelledException"/> this cancellation raises.</param>
+    public abstract bool Cancel(string? message = null);
+
+    /// <summary>
+    /// Registers a callback that the loop calls with this future once it is done, through
+    /// <c>CallSoon</c>, never synchronously. On a done future it is scheduled at once.
+    /// </summary>
+    /// <param name="callback">Called with this future, in the execution context captured now.</param>
+    public abstract void AddDoneCallback(Action<Future> callback);
+
+    /// <summary>
+    /// Removes every registration of <paramref name="callback"/> that has not been scheduled yet.
+    /// </summary>
+    /// <param name="callback">The callback passed to <see cref="AddDoneCallback"/>.</param>
+    /// <returns>How many registrations were removed (0 once the future is done).</returns>
+    public abstract int RemoveDoneCallback(Action<Future> callback);
+
+    /// <summary>The result as an object, for code that does not know the type.</summary>
+    public abstract object? ResultObject();
+
+    /// <summary>Awaits completion without reading a typed result.</summary>
+    public FutureAwaiter GetAwaiter() => new(this);
+
+    // How a waiter ended, for the wakeup of a task suspended on it.
+    internal abstract WaiterOutcome Outcome { get; }
+
+    // Throws whatever Result() would throw; returns normally on success. Used by awaiters.
+    internal abstract void ThrowIfFailed();
+
+    internal abstract void AddDoneCallbackNoContext(Action<Future> callback);
+
+    // asyncio's state word: pending, cancelling (tasks), finished or cancelled.
+    internal abstract string StateWord { get; }
+}
+
+/// <summary>
+/// A typed future. Complete it with <see cref="SetResult"/>, <see cref="SetException"/> or
+/// <see cref="Future.Cancel"/>; await it inside a coroutine to get the result.
+/// </summary>
+/// <typeparam name="T">The type of the result.</typeparam>
+/// <example>
+/// <code>
+/// var f = loop.CreateFuture&lt;string&gt;();
+/// loop.CallSoon(() => f.SetResult("ready"));
+/// string s = loop.RunUntilComplete(f); // "ready"
+/// </code>
+/// </example>
+public class Future<T> : Future
+{
+    private FutureState<T, DoneCallback> _state = FutureState<T, DoneCallback>.NewPending(FSharpList<DoneCallback>.Empty);
+
+    // A task keeps the CancelledException its coroutine raised, so the first reader sees that very
+    // object (with its message); later reads get a fresh one, as in asyncio.
+    private CancelledException? _ownCancellation;
+    private UnretrievedReport? _report;
+
+    internal Future(Loop loop) : base(loop) { }
+
+    /// <inheritdoc />
+    public override bool Done => !_state.IsPending;
+
+    /// <inheritdoc />
+    public override bool Cancelled => _state.IsCancelled;
+
+    /// <summary>
+    /// The result. Throws the exception the future finished with (the same object every time), or a
+    /// <see cref="CancelledException"/> if it was cancelled.
+    /// </summary>
+    /// <exception cref="InvalidStateException">The future is not done yet.</exception>
+    public T Result()
+    {
+        var (state, read) = FutureState.result(_state);
+        _state = state;
+        _report?.Disarm();
+        switch (read)
+        {
+            case FutureRead<T>.Value v: return v.Item;
+            case FutureRead<T>.ReadError e: ExceptionDispatchInfo.Throw(e.Item); break;
+            case FutureRead<T>.CancelledRead c: throw TakeCancellation(c.message);
+        }
+        throw new InvalidStateException("Result is not ready: the future is still pending. Await it, or check Done first.");
+    }
+
+    /// <inheritdoc />
+    public override object? ResultObject() => Result();
+
+    /// <inheritdoc />
+    public override Exception? Exception()
+    {
+        var (state, read) = FutureState.result(_state);
+        _state = state;
+        _report?.Disarm();
+        return read switch
+        {
+            FutureRead<T>.Value => null,
+            FutureRead<T>.ReadError e => e.Item,
+            FutureRead<T>.CancelledRead c => throw TakeCancellation(c.message),
+            _ => throw new InvalidStateException("Exception is not set: the future is still pending. Await it, or check Done first."),
+        };
+    }
+
+    /// <summary>Completes the future with a value and schedules its done callbacks.</summary>
+    /// <param name="value">The result.</param>
+    /// <exception cref="InvalidStateException">The future is already done.</exception>
+    /// <exception cref="InvalidOperationException">This is a task: only its coroutine completes it.</exception>
+    public void SetResult(T value)
+    {
+        if (this is ILoopTask) throw new InvalidOperationException("Task does not support set_result operation");
+        Complete(FutureState.setResult(value, _state), "SetResult");
+    }
+
+    /// <summary>Completes the future with an exception and schedules its done callbacks.</summary>
+    /// <param name="exception">The exception that awaiting the future will throw.</param>
+    /// <exception cref="InvalidStateException">The future is already done.</exception>
+    /// <exception cref="InvalidOperationException">This is a task: only its coroutine completes it.</exception>
+    public void SetException(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (this is ILoopTask) throw new InvalidOperationException("Task does not support set_exception operation");
+        FailCore(exception, "SetException");
+    }
+
+    /// <inheritdoc />
+    public override bool Cancel(string? message = null) => CancelCore(message);
+
+    private protected bool CancelCore(string? message)
+    {
+        var (state, completion) = FutureState.cancel(Message(message), _state);
+        _state = state;
+        _report?.Disarm();
+        if (completion is not Completion<DoneCallback>.Completed done) return false;
+        ScheduleCallbacks(done.callbacksInOrder);
+        return true;
+    }
+
+    private protected void SucceedCore(T value) => Complete(FutureState.setResult(value, _state), "SetResult");
+
+    private protected void FailCore(Exception exception, string operation)
+    {
+        Complete(FutureState.setException(exception, _state), operation);
+        _report = new UnretrievedReport(this, exception);
+        Loop.TrackForDebug(_report);
+    }
+
+    private protected void CancelledByCoroutine(CancelledException error)
+    {
+        _ownCancellation = error;
+        CancelCore(error.CancelMessage);
+    }
+
+    private void Complete((FutureState<T, DoneCallback>, Completion<DoneCallback>) transition, string operation)
+    {
+        var (state, completion) = transition;
+        if (completion is not Completion<DoneCallback>.Completed done)
+            throw new InvalidStateException($"{operation} on a future that is already {StateWord}: a future completes once. Check Done before completing it.");
+        _state = state;
+        ScheduleCallbacks(done.callbacksInOrder);
+    }
+
+    private void ScheduleCallbacks(FSharpList<DoneCallback> callbacks)
+    {
+        for (var list = callbacks; !list.IsEmpty; list = list.Tail)
+            Loop.CallSoonInternal(new Handle(Loop, list.Head.Callback, this, list.Head.Context));
+    }
+
+    private CancelledException TakeCancellation(FSharpOption<string>? message)
+    {
+        var own = _ownCancellation;
+        _ownCancellation = null;
+        return own ?? new CancelledException(FSharpOption<string>.get_IsSome(message) ? message!.Value : null);
+    }
+
+    private static FSharpOption<string>? Message(string? message) => message is null ? FSharpOption<string>.None : FSharpOption<string>.Some(message);
+
+    /// <inheritdoc />
+    public override void AddDoneCallback(Action<Future> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        AddDoneCallback(new DoneCallback(callback, ExecutionContext.Capture()));
+    }
+
+    internal override void AddDoneCallbackNoContext(Action<Future> callback) => AddDoneCallback(new DoneCallback(callback, null));
+
+    private void AddDoneCallback(DoneCallback callback)
+    {
+        var (state, runNow) = FutureState.addCallback(callback, _state);
+        _state = state;
+        if (runNow) Loop.CallSoonInternal(new Handle(Loop, callback.Callback, this, callback.Context));
+    }
+
+    /// <inheritdoc />
+    public override int RemoveDoneCallback(Action<Future> callback)
+    {
+        var (state, removed) = FutureState.removeCallback(new DoneCallback(callback, null), _state);
+        _state = state;
+        return removed;
+    }
+
+    /// <summary>Awaits the future and returns its result.</summary>
+    public new FutureAwaiter<T> GetAwaiter() => new(this);
+
+    internal override WaiterOutcome Outcome => _state switch
+    {
+        FutureState<T, DoneCallback>.Cancelled => WaiterOutcome.WaiterCancelled,
+        FutureState<T, DoneCallback>.Failed => WaiterOutcome.WaiterFailed,
+        _ => WaiterOutcome.WaiterSucceeded,
+    };
+
+    internal override void ThrowIfFailed() => Result();
+
+    internal override string StateWord => FutureState.stateWord(_state);
+
+    internal bool HasUnretrievedException => FutureState.unretrieved(_state);
+
+    /// <summary>
+    /// asyncio's repr: <c>&lt;Future pending&gt;</c>, <c>&lt;Future finished result='x'&gt;</c>,
+    /// <c>&lt;Future finished exception=ValueError('oops')&gt;</c>, <c>&lt;Future cancelled&gt;</c>.
+    /// </summary>
+    public override string ToString() => $"<Future {StateWord}{ResultPart()}{CallbacksPart()}>";
+
+    private protected string ResultPart() => _state switch
+    {
+        FutureState<T, DoneCallback>.Succeeded s => " result=" + Repr.Of(s.value),
+        FutureState<T, DoneCallback>.Failed f => " exception=" + Repr.Of(f.error),
+        _ => "",
+    };
+
+    private protected string CallbacksPart()
+    {
+        var cbs = FutureState.callbacks(_state);
+        return cbs.IsEmpty ? "" : " cb=[" + string.Join(", ", cbs.Select(c => Repr.CallbackName(c.Callback) + "()")) + "]";
+    }
+}
+
+// A done callback and the execution context it runs in. Equal by delegate only, because
+// RemoveDoneCallback removes a callback whatever context it was added in.
+internal readonly struct DoneCallback(Action<Future> callback, ExecutionContext? context) : IEquatable<DoneCallback>
+{
+    public Action<Future> Callback { get; } = callback;
+    public ExecutionContext? Context { get; } = context;
+    public bool Equals(DoneCallback other) => Callback.Equals(other.Callback);
+    public override bool Equals(object? obj) => obj is DoneCallback d && Equals(d);
+    public override int GetHashCode() => Callback.GetHashCode();
+}

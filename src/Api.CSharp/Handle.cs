@@ -1,0 +1,83 @@
+using Aio.Core;
+
+namespace Aio;
+
+/// <summary>
+/// A callback scheduled on a <see cref="Loop"/> by <see cref="Loop.CallSoon(Action)"/>; it can be
+/// cancelled until it runs.
+/// </summary>
+/// <example>
+/// <code>
+/// var h = loop.CallSoon(() => Console.WriteLine("never printed"));
+/// h.Cancel();
+/// </code>
+/// </example>
+public class Handle
+{
+    // One of Action, Action<Future> (a done callback, _arg is the future) or Action<object?>.
+    private readonly Delegate _callback;
+    private readonly object? _arg;
+    private readonly ExecutionContext? _context;
+    private HandleLife _life = HandleLife.Queued;
+    internal HandleRef Ref;
+
+    internal Handle(Loop loop, Delegate callback, object? arg, ExecutionContext? context)
+    {
+        Loop = loop;
+        _callback = callback;
+        _arg = arg;
+        _context = context;
+    }
+
+    /// <summary>The loop this handle is scheduled on.</summary>
+    public Loop Loop { get; }
+
+    /// <summary>True once <see cref="Cancel"/> was called before the callback ran.</summary>
+    public bool Cancelled => HandleState.isCancelled(_life);
+
+    /// <summary>
+    /// Prevents the callback from running. Idempotent; no effect once the callback ran.
+    /// </summary>
+    public void Cancel()
+    {
+        var (life, mustUnqueue) = HandleState.cancel(_life);
+        _life = life;
+        if (mustUnqueue) Loop.Unschedule(this);
+    }
+
+    // Runs the callback in the execution context captured when it was scheduled. The loop's
+    // interpreter calls this and routes any exception to the exception handler.
+    internal void Run()
+    {
+        _life = HandleState.run(_life);
+        if (_context is null) Invoke(this);
+        else ExecutionContext.Run(_context, s_invoke, this);
+    }
+
+    private static readonly ContextCallback s_invoke = static h => Invoke((Handle)h!);
+
+    private static void Invoke(Handle h)
+    {
+        switch (h._callback)
+        {
+            case Action a: a(); break;
+            // Action<object?> first: by contravariance it would also match Action<Future>.
+            case Action<object?> withArg: withArg(h._arg); break;
+            case Action<Future> done: done((Future)h._arg!); break;
+        }
+    }
+
+    /// <summary>asyncio's repr: <c>&lt;Handle name()&gt;</c>, or <c>&lt;Handle cancelled&gt;</c>.</summary>
+    public override string ToString() =>
+        Cancelled ? $"<{GetType().Name} cancelled>" : $"<{GetType().Name} {Repr.CallbackName(_callback)}()>";
+}
+
+/// <summary>A <see cref="Handle"/> for a callback scheduled at a deadline (<see cref="Loop.CallAt(double, Action)"/>).</summary>
+public sealed class TimerHandle : Handle
+{
+    internal TimerHandle(Loop loop, double when, Delegate callback, object? arg, ExecutionContext? context)
+        : base(loop, callback, arg, context) => When = when;
+
+    /// <summary>The absolute deadline, on the loop's clock (<see cref="Loop.Time"/>).</summary>
+    public double When { get; }
+}

@@ -1,0 +1,13 @@
+using Aio.Core;
+
+namespace Aio;
+
+// The part of a task the awaiters talk to while its step runs, whatever the task's result type.
+internal interface ITaskStepper : ILoopTask
+{
+    void Suspend(Future waiter, Action continuation, WaiterKind kind);
+
+    void SuspendYield(Action continuation);
+
+    Exception? TakePendingThrow();
+}

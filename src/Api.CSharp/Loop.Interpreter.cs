@@ -1,0 +1,187 @@
+using Aio.Core;
+
+namespace Aio;
+
+// The run loop: the only place user callbacks run. The core decides how long to wait, which timers
+// fall due and which handle comes next; this file reads the clock, waits, and runs what it is told,
+// each callback guarded so that an exception goes to the exception handler and the loop keeps going.
+public sealed partial class Loop
+{
+    /// <summary>
+    /// Runs iterations until <see cref="Stop"/> is called. <c>Stop()</c> lets the current iteration
+    /// finish; called before <c>RunForever()</c>, it makes the run perform exactly one iteration.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The loop is closed, already running, or another loop runs on this thread.</exception>
+    public void RunForever()
+    {
+        CheckRunnable();
+        var previous = s_running;
+        s_running = this;
+        _running = true;
+        try
+        {
+            while (true)
+            {
+                RunOnce();
+                var (state, stop) = Scheduler.endIteration(_state);
+                _state = state;
+                if (stop) break;
+            }
+        }
+        finally
+        {
+            _running = false;
+            s_running = previous;
+        }
+    }
+
+    /// <summary>Asks a running loop to stop after the current iteration.</summary>
+    public void Stop() => _state = Scheduler.stop(_state);
+
+    private void CheckRunnable()
+    {
+        if (IsClosed) throw Closed();
+        if (_running) throw new InvalidOperationException("This event loop is already running");
+        if (s_running is not null) throw new InvalidOperationException("Cannot run the event loop while another loop is running");
+    }
+
+    // One iteration, SEMANTICS §1.2.
+    private void RunOnce()
+    {
+        switch (Scheduler.decideWait(_policy, Time(), !_inbox.IsEmpty, _state))
+        {
+            case WaitDecision.SleepFor sleep:
+                _signal.Wait(TimeSpan.FromSeconds(Math.Min(sleep.seconds, int.MaxValue / 1000.0)));
+                break;
+            case WaitDecision.AdvanceClockTo advance:
+                _virtualNow = Math.Max(_virtualNow, advance.instant);
+                break;
+            case var d when d.IsBlockUntilSignalled:
+                _signal.Wait();
+                break;
+        }
+        _signal.Reset();
+        while (_inbox.TryDequeue(out var handle))
+            if (!handle.Cancelled) CallSoonInternal(handle);
+
+        var (state, _) = Scheduler.runOnce(Time(), s_resolution, _state);
+        _state = state;
+        while (true)
+        {
+            var (next, item) = Scheduler.next(_state);
+            _state = next;
+            if (item.IsIterationDone) break;
+            if (item.IsRunHandle) RunGuarded(item.handle);
+        }
+    }
+
+    private void RunGuarded(Handle handle)
+    {
+        try
+        {
+            handle.Run();
+        }
+        catch (Exception e)
+        {
+            CallExceptionHandler(new ExceptionContext($"Exception in callback {handle}") { ["exception"] = e, ["handle"] = handle });
+        }
+    }
+
+    // ---- run_until_complete -----------------------------------------------------------------------
+
+    private static readonly Action<Future> s_stopWhenDone = static f => f.Loop.Stop();
+
+    /// <summary>
+    /// Runs the loop until <paramref name="future"/> is done and returns its result, or throws its
+    /// exception. A future that is already done still costs one full iteration.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The loop is closed or already running, or stopped before the future completed.</exception>
+    /// <exception cref="ArgumentException">The future belongs to another loop.</exception>
+    public T RunUntilComplete<T>(Future<T> future)
+    {
+        RunUntilDone(future);
+        return future.Result();
+    }
+
+    /// <summary>Runs <paramref name="coroutine"/> as a task until it finishes and returns its result.</summary>
+    public T RunUntilComplete<T>(Coroutine<T> coroutine)
+    {
+        CheckRunnable();
+        return RunUntilComplete(CreateTask(coroutine));
+    }
+
+    /// <summary>Runs a coroutine that returns nothing until it finishes.</summary>
+    public void RunUntilComplete(Coroutine coroutine) => RunUntilComplete<VoidResult>(coroutine);
+
+    /// <summary>Runs until any future is done; throws its exception if it failed.</summary>
+    public void RunUntilComplete(Future future)
+    {
+        RunUntilDone(future);
+        future.ThrowIfFailed();
+    }
+
+    /// <summary>
+    /// The untyped entry: a <see cref="Future"/> or a coroutine, anything else raises
+    /// <see cref="ArgumentTypeException"/>. Returns the result as an object.
+    /// </summary>
+    public object? RunUntilComplete(object awaitable)
+    {
+        CheckRunnable();
+        var future = Asyncio.EnsureFutureOn(this, awaitable);
+        RunUntilDone(future);
+        return future.ResultObject();
+    }
+
+    private void RunUntilDone(Future future)
+    {
+        ArgumentNullException.ThrowIfNull(future);
+        CheckRunnable();
+        if (!ReferenceEquals(future.Loop, this))
+            throw new ArgumentException("The future belongs to a different loop than the one specified as the loop argument");
+        future.AddDoneCallbackNoContext(s_stopWhenDone);
+        try
+        {
+            RunForever();
+        }
+        finally
+        {
+            future.RemoveDoneCallback(s_stopWhenDone);
+        }
+        if (!future.Done) throw new InvalidOperationException("Event loop stopped before Future completed.");
+    }
+
+    // ---- closing ----------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Closes the loop: queued callbacks and timers are discarded without running. Idempotent.
+    /// Afterwards every scheduling call and every run raises "Event loop is closed".
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The loop is running.</exception>
+    public void Close()
+    {
+        if (_running) throw new InvalidOperationException("Cannot close a running event loop");
+        if (IsClosed) return;
+        if (Debug) ReportLeftovers();
+        _state = Scheduler.close(_state);
+        while (_inbox.TryDequeue(out _)) { }
+    }
+
+    /// <summary>Same as <see cref="Close"/>.</summary>
+    public void Dispose() => Close();
+
+    private void ReportLeftovers()
+    {
+        foreach (var task in _liveTasks)
+            CallExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!") { ["task"] = task, ["future"] = task.AsFuture });
+        foreach (var report in _debugReports)
+            if (report.TryClaim()) CallExceptionHandler(report.Context());
+        _debugReports.Clear();
+    }
+
+    private readonly List<UnretrievedReport> _debugReports = [];
+
+    internal void TrackForDebug(UnretrievedReport report)
+    {
+        if (Debug) _debugReports.Add(report);
+    }
+}

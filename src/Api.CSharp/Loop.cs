@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Aio.Core;
+using Microsoft.FSharp.Core;
+
+namespace Aio;
+
+/// <summary>
+/// An event loop (asyncio's <c>AbstractEventLoop</c>): one thread runs many tasks and callbacks in a
+/// well-defined order. Callbacks go through <see cref="CallSoon(Action)"/> (FIFO) and
+/// <see cref="CallLater(double, Action)"/>/<see cref="CallAt(double, Action)"/> (deadline order,
+/// registration order on ties); tasks run their steps as such callbacks. Everything except
+/// <see cref="CallSoonThreadsafe"/> must be called on the loop's thread.
+/// </summary>
+/// <example>
+/// <code>
+/// using var loop = new Loop();
+/// loop.CallSoon(() => Console.WriteLine("first"));
+/// loop.CallLater(0.1, loop.Stop);
+/// loop.RunForever();
+/// </code>
+/// </example>
+public sealed partial class Loop : IDisposable
+{
+    [ThreadStatic] private static Loop? s_running;
+
+    // Virtual clocks jump exactly to deadlines; the resolution then only needs to beat rounding.
+    private static readonly double s_resolution = 1.0 / Stopwatch.Frequency;
+
+    private LoopState<Handle> _state = Scheduler.empty<Handle>();
+    private readonly ClockPolicy _policy;
+    private double _virtualNow;
+    private bool _running;
+    private ITaskStepper? _currentTask;
+    private Action<Loop, ExceptionContext>? _handler;
+    private readonly ConcurrentQueue<Handle> _inbox = new();
+    private readonly ManualResetEventSlim _signal = new(false);
+    private readonly LinkedList<ILoopTask> _liveTasks = new();
+
+    /// <summary>Creates a loop that is not running and not current anywhere.</summary>
+    /// <param name="clock">Real monotonic time (default) or a virtual clock for tests.</param>
+    public Loop(LoopClock clock = LoopClock.Monotonic) =>
+        _policy = clock == LoopClock.Virtual ? ClockPolicy.VirtualClock : ClockPolicy.RealClock;
+
+    /// <summary>The clock this loop reads.</summary>
+    public LoopClock Clock => _policy.IsVirtualClock ? LoopClock.Virtual : LoopClock.Monotonic;
+
+    /// <summary>
+    /// Debug mode: on <see cref="Close"/> the loop reports every task still pending and every
+    /// exception nobody retrieved, without waiting for a garbage collection. Off by default.
+    /// </summary>
+    public bool Debug { get; set; }
+
+    /// <summary>True while <see cref="RunForever"/> or <see cref="RunUntilComplete{T}(Future{T})"/> runs.</summary>
+    public bool IsRunning => _running;
+
+    /// <summary>True after <see cref="Close"/>.</summary>
+    public bool IsClosed => _state.Closed;
+
+    /// <summary>The loop's clock in seconds; it never goes backwards. Deadlines compare against it.</summary>
+    public double Time() =>
+        _policy.IsVirtualClock ? _virtualNow : Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+
+    internal static Loop? RunningOnThisThread => s_running;
+
+    internal static ITaskStepper? CurrentTaskOnThisThread => s_running?._currentTask;
+
+    internal ILoopTask? CurrentTask => _currentTask;
+
+    internal IReadOnlyList<ILoopTask> LiveTasks => [.. _liveTasks];
+
+    // ---- scheduling ----------------------------------------------------------------------------------
+
+    /// <summary>Schedules <paramref name="callback"/> to run in a later iteration, after everything already queued.</summary>
+    /// <param name="callback">The callback; an exception it throws goes to the exception handler.</param>
+    /// <returns>A handle that can cancel the call.</returns>
+    /// <exception cref="InvalidOperationException">The loop is closed.</exception>
+    public Handle CallSoon(Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var handle = new Handle(this, callback, null, ExecutionContext.Capture());
+        CallSoonInternal(handle);
+        return handle;
+    }
+
+    /// <summary>Schedules <paramref name="callback"/>(<paramref name="argument"/>); see <see cref="CallSoon(Action)"/>.</summary>
+    public Handle CallSoon<TArg>(Action<TArg> callback, TArg argument)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return CallSoon(() => callback(argument));
+    }
+
+    /// <summary>Schedules <paramref name="callback"/> to run <paramref name="delay"/> seconds from now.</summary>
+    /// <param name="delay">Seconds; zero or negative means "due in the next iteration".</param>
+    /// <param name="callback">The callback.</param>
+    /// <exception cref="InvalidOperationException">The loop is closed.</exception>
+    public TimerHandle CallLater(double delay, Action callback) => CallAt(Time() + delay, callback);
+
+    /// <summary>Schedules <paramref name="callback"/> after <paramref name="delay"/>; see <see cref="CallLater(double, Action)"/>.</summary>
+    public TimerHandle CallLater(TimeSpan delay, Action callback) => CallLater(delay.TotalSeconds, callback);
+
+    /// <summary>
+    /// Schedules <paramref name="callback"/> at the absolute time <paramref name="when"/> on the loop's
+    /// clock. Equal deadlines run in registration order.
+    /// </summary>
+    /// <param name="when">A deadline on the <see cref="Time"/> scale.</param>
+    /// <param name="callback">The callback.</param>
+    /// <exception cref="InvalidOperationException">The loop is closed.</exception>
+    public TimerHandle CallAt(double when, Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return CallAt(when, callback, null);
+    }
+
+    internal TimerHandle CallLater(double delay, Action<object?> callback, object? argument) =>
+        CallAt(Time() + delay, callback, argument);
+
+    private TimerHandle CallAt(double when, Delegate callback, object? argument)
+    {
+        if (double.IsNaN(when)) throw new ArgumentException("The deadline is NaN: pass a number of seconds.", nameof(when));
+        var handle = new TimerHandle(this, when, callback, argument, ExecutionContext.Capture());
+        handle.Ref = Accept(Scheduler.callAt(when, handle, _state));
+        return handle;
+    }
+
+    /// <summary>
+    /// The one method that may be called from any thread: queues <paramref name="callback"/> for the
+    /// loop thread and wakes the loop if it is waiting. Callbacks from one thread run in submission order.
+    /// </summary>
+    /// <param name="callback">The callback, run on the loop's thread.</param>
+    /// <exception cref="InvalidOperationException">The loop is closed.</exception>
+    public Handle CallSoonThreadsafe(Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        if (IsClosed) throw Closed();
+        var handle = new Handle(this, callback, null, ExecutionContext.Capture());
+        _inbox.Enqueue(handle);
+        _signal.Set();
+        return handle;
+    }
+
+    // A completion arriving from another thread (a bridged Task): dropped if the loop closed meanwhile,
+    // because nothing on a closed loop can run any more.
+    internal void PostFromOutside(Action callback)
+    {
+        try { CallSoonThreadsafe(callback); }
+        catch (InvalidOperationException) when (IsClosed) { }
+    }
+
+    internal void CallSoonInternal(Handle handle) => handle.Ref = Accept(Scheduler.callSoon(handle, _state));
+
+    private HandleRef Accept(FSharpResult<(LoopState<Handle>, HandleRef), ScheduleRefusal> result)
+    {
+        if (result.IsError) throw Closed();
+        var (state, handleRef) = result.ResultValue;
+        _state = state;
+        return handleRef;
+    }
+
+    internal void Unschedule(Handle handle) => _state = Scheduler.cancel(handle.Ref, _state);
+
+    private static InvalidOperationException Closed() => new("Event loop is closed");
+
+    // ---- futures and tasks ------------------------------------------------------------------------
+
+    /// <summary>Creates a pending future bound to this loop (works on a closed loop too).</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    public Future<T> CreateFuture<T>() => new(this);
+
+    /// <summary>
+    /// Wraps <paramref name="coroutine"/> in a task whose first step runs in the next iteration;
+    /// nothing of the coroutine runs during this call.
+    /// </summary>
+    /// <param name="coroutine">A coroutine that has not started.</param>
+    /// <param name="name">The task's name; <c>Task-N</c> when null.</param>
+    /// <exception cref="InvalidOperationException">The loop is closed.</exception>
+    public LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(coroutine);
+        if (IsClosed) throw Closed();
+        return coroutine is Coroutine plain ? (LoopTask<T>)(object)new LoopTask(this, plain, name) : new LoopTask<T>(this, coroutine, name);
+    }
+
+    /// <summary>Wraps a coroutine that returns nothing in a task; see <see cref="CreateTask{T}(Coroutine{T}, string?)"/>.</summary>
+    public LoopTask CreateTask(Coroutine coroutine, string? name = null) =>
+        (LoopTask)CreateTask<VoidResult>(coroutine, name);
+
+    // all_tasks() lists unfinished tasks in creation order: a linked list keeps that order with O(1) removal.
+    internal LinkedListNode<ILoopTask> Register(ILoopTask task) => _liveTasks.AddLast(task);
+
+    internal void Unregister(LinkedListNode<ILoopTask> node)
+    {
+        if (node.List is not null) _liveTasks.Remove(node);
+    }
+
+    internal void EnterTask(ITaskStepper task)
+    {
+        if (_currentTask is not null)
+            throw new InvalidOperationException($"Cannot enter into task {task} while another task {_currentTask} is being executed.");
+        _currentTask = task;
+    }
+
+    internal void LeaveTask(ITaskStepper task) => _currentTask = null;
+}

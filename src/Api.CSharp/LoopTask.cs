@@ -1,0 +1,253 @@
+using Aio.Core;
+using Microsoft.FSharp.Collections;
+using Microsoft.FSharp.Core;
+
+namespace Aio;
+
+/// <summary>
+/// A coroutine driven by the loop, and a future for its result (asyncio's <c>Task</c>). Create one
+/// with <see cref="Loop.CreateTask{T}(Coroutine{T}, string?)"/> or <see cref="Asyncio.CreateTask{T}"/>:
+/// its first step runs in the next loop iteration, never during creation. Awaiting it gives the
+/// coroutine's result; cancelling it raises <see cref="CancelledException"/> at the coroutine's
+/// current await, where <c>catch</c>/<c>finally</c> can clean up.
+/// </summary>
+/// <typeparam name="T">The coroutine's result type.</typeparam>
+/// <example>
+/// <code>
+/// var task = loop.CreateTask(TaskFunc(), name: "worker");
+/// loop.CallSoon(() => task.Cancel("stop"));
+/// try { loop.RunUntilComplete(task); } catch (CancelledException e) { Console.WriteLine(e.CancelMessage); }
+/// </code>
+/// </example>
+public class LoopTask<T> : Future<T>, ITaskStepper
+{
+    private readonly Coroutine<T> _coroutine;
+    private TaskState<Future> _state;
+    private StepInput _nextStep = StepInput.Go;
+    private Action? _resume;
+    private Exception? _pendingThrow;
+    private Future? _suspendedOn;
+    private WaiterKind? _suspendKind;
+    private Action<Future>? _wakeup;
+    private readonly ExecutionContext? _context;
+    private readonly LinkedListNode<ILoopTask> _liveNode;
+
+    internal LoopTask(Loop loop, Coroutine<T> coroutine, string? name) : base(loop)
+    {
+        _coroutine = coroutine;
+        // The process-wide counter moves once per created task, named or not (asyncio's Task-N).
+        var n = TaskNumbers.Next();
+        Name = name ?? $"Task-{n}";
+        _context = ExecutionContext.Capture();
+        var (state, commands) = TaskState.create<Future>();
+        _state = state;
+        _liveNode = loop.Register(this);
+        Interpret(commands);
+    }
+
+    /// <inheritdoc />
+    public string Name { get; set; }
+
+    /// <summary>The coroutine this task drives.</summary>
+    public Coroutine<T> GetCoroutine() => _coroutine;
+
+    /// <inheritdoc />
+    public override bool Done => TaskState.isDone(_state) && base.Done;
+
+    /// <summary>
+    /// Requests cancellation. If the task is waiting on a future, that future is cancelled and
+    /// <see cref="CancelledException"/> is raised at the await in a later iteration; otherwise it is raised
+    /// at the task's next await (before its first statement if it has not started). Returns false only
+    /// if the task is already done. Several requests before delivery raise one exception, and each
+    /// counts in <see cref="Cancelling"/>.
+    /// </summary>
+    /// <param name="message">Carried by the <see cref="CancelledException"/>.</param>
+    public override bool Cancel(string? message = null)
+    {
+        // Cancelling a task that failed counts as retrieving its exception, as in asyncio.
+        if (base.Done) return base.Cancel(message);
+        var waiterDone = _state.Phase is TaskPhase<Future>.Suspended s ? s.waiter.Done : true;
+        var (state, answer, commands) = TaskState.cancel(Option(message), waiterDone, _state);
+        _state = state;
+        Interpret(commands);
+        return answer.IsCancelAccepted;
+    }
+
+    /// <summary>The number of cancel requests not withdrawn by <see cref="Uncancel"/>.</summary>
+    public int Cancelling() => _state.CancelRequests;
+
+    /// <summary>
+    /// Withdraws one cancel request and returns the remaining count (never below 0). Reaching 0 also
+    /// withdraws a cancellation not yet delivered; one already handed to the awaited future still arrives.
+    /// </summary>
+    public int Uncancel()
+    {
+        var (state, commands) = TaskState.transition(TaskInput<Future>.Uncancel, _state);
+        _state = state;
+        Interpret(commands);
+        return _state.CancelRequests;
+    }
+
+    Future ILoopTask.AsFuture => this;
+
+    internal override string StateWord =>
+        TaskState.isCancelling(_state) ? "cancelling" : base.StateWord;
+
+    /// <summary>
+    /// asyncio's repr: <c>&lt;Task pending name='Task-1' coro=&lt;TaskFunc()&gt;&gt;</c>,
+    /// <c>&lt;Task finished name='T' coro=&lt;TaskFunc()&gt; result='the result'&gt;</c>.
+    /// </summary>
+    public override string ToString() =>
+        $"<Task {StateWord} name={Repr.Of(Name)} coro=<{_coroutine.Name}()>{ResultPart()}{WaitPart()}{CallbacksPart()}>";
+
+    private string WaitPart() =>
+        _state.Phase is TaskPhase<Future>.Suspended s && !base.Done ? $" wait_for={s.waiter}" : "";
+
+    // ---- the step: the core decides, this interprets ----------------------------------------------
+
+    private void Step()
+    {
+        var input = _nextStep;
+        _nextStep = StepInput.Go;
+        Apply(TaskInput<Future>.NewStepStarts(input));
+    }
+
+    private void Apply(TaskInput<Future> input)
+    {
+        var (state, commands) = TaskState.transition(input, _state);
+        _state = state;
+        Interpret(commands);
+    }
+
+    private void Interpret(FSharpList<TaskCommand<Future>> commands)
+    {
+        for (var list = commands; !list.IsEmpty; list = list.Tail)
+        {
+            switch (list.Head)
+            {
+                case TaskCommand<Future>.ScheduleStep s:
+                    _nextStep = s.Item;
+                    Loop.CallSoonInternal(new Handle(Loop, s_step, this, _context));
+                    break;
+                case TaskCommand<Future>.RunCoroutine r:
+                    RunCoroutine(r.Item);
+                    break;
+                case TaskCommand<Future>.AddWakeup w:
+                    w.waiter.AddDoneCallbackNoContext(_wakeup ??= OnWakeup);
+                    break;
+                case TaskCommand<Future>.CancelWaiter c:
+                    c.waiter.Cancel(Text(c.message));
+                    break;
+                case TaskCommand<Future>.Finish f:
+                    Finish(f.Item);
+                    break;
+            }
+        }
+    }
+
+    private static readonly Action<object?> s_step = static t => ((LoopTask<T>)t!).Step();
+
+    private void OnWakeup(Future waiter) => Apply(TaskInput<Future>.NewStepStarts(StepInput.NewWakeFrom(waiter.Outcome)));
+
+    private void RunCoroutine(Resume resume)
+    {
+        _pendingThrow = resume switch
+        {
+            Resume.ThrowCancelled c => new CancelledException(Text(c.message)),
+            Resume.ThrowFault f => new InvalidOperationException(FaultMessage(f.Item)),
+            _ => null,
+        };
+        _suspendedOn = null;
+        _suspendKind = null;
+        var resumeAt = _resume;
+        _resume = null;
+        Loop.EnterTask(this);
+        try
+        {
+            if (resumeAt is null) _coroutine.Start();
+            else resumeAt();
+        }
+        finally
+        {
+            Loop.LeaveTask(this);
+        }
+        Apply(TaskInput<Future>.NewStepEnds(StepEnd(), _suspendedOn is null ? FSharpValueOption<Future>.None : FSharpValueOption<Future>.NewValueSome(_suspendedOn)));
+    }
+
+    private StepEnd StepEnd()
+    {
+        if (_coroutine.IsCompleted)
+        {
+            return _coroutine.Error switch
+            {
+                null => Core.StepEnd.Returned,
+                CancelledException c => Core.StepEnd.NewRaisedCancelled(Option(c.CancelMessage)),
+                _ => Core.StepEnd.Raised,
+            };
+        }
+        if (_suspendKind is { } kind) return Core.StepEnd.NewSuspendedOn(kind);
+        if (_resume is not null) return Core.StepEnd.Yielded;
+        throw new InvalidOperationException($"Task {Name} left a step without finishing or awaiting anything the loop knows.");
+    }
+
+    void ITaskStepper.Suspend(Future waiter, Action continuation, WaiterKind kind)
+    {
+        _resume = continuation;
+        _suspendedOn = waiter;
+        _suspendKind = ReferenceEquals(waiter, this) ? WaiterKind.ItselfAsWaiter
+            : !ReferenceEquals(waiter.Loop, Loop) ? WaiterKind.OtherLoopWaiter
+            : kind;
+    }
+
+    void ITaskStepper.SuspendYield(Action continuation) => _resume = continuation;
+
+    Exception? ITaskStepper.TakePendingThrow()
+    {
+        var e = _pendingThrow;
+        _pendingThrow = null;
+        return e;
+    }
+
+    private void Finish(TaskEnd end)
+    {
+        Loop.Unregister(_liveNode);
+        switch (end)
+        {
+            case TaskEnd.EndCancelled c:
+                if (_coroutine.Error is CancelledException own) CancelledByCoroutine(own);
+                else CancelCore(Text(c.message));
+                break;
+            case var _ when end.IsEndRaised:
+                FailCore(_coroutine.IsCompleted ? _coroutine.Error! : new InvalidOperationException(FaultMessage(StepFault.AwaitedItself)), "SetException");
+                break;
+            default:
+                SucceedCore(_coroutine.GetResult());
+                break;
+        }
+    }
+
+    private string FaultMessage(StepFault fault) => fault.IsAwaitedItself
+        ? $"Task cannot await on itself: {this}"
+        : $"Task {this} got Future attached to a different loop";
+
+    private static FSharpOption<string>? Option(string? s) => s is null ? FSharpOption<string>.None : FSharpOption<string>.Some(s);
+
+    private static string? Text(FSharpOption<string>? o) => FSharpOption<string>.get_IsSome(o) ? o!.Value : null;
+}
+
+/// <summary>A task whose coroutine returns nothing (<c>async Coroutine</c>).</summary>
+public sealed class LoopTask : LoopTask<VoidResult>
+{
+    internal LoopTask(Loop loop, Coroutine coroutine, string? name) : base(loop, coroutine, name) { }
+
+    /// <summary>Awaits the task; returns nothing.</summary>
+    public new Awaiters.FutureAwaiter GetAwaiter() => new(this);
+}
+
+// asyncio's process-wide task counter: one number per created task, whatever its result type.
+internal static class TaskNumbers
+{
+    private static long s_last;
+
+    public static long Next() => Interlocked.Increment(ref s_last);
+}

@@ -1,0 +1,62 @@
+using System.Collections;
+using System.Globalization;
+
+namespace Aio;
+
+/// <summary>
+/// Python-style <c>repr()</c> of values, as asyncio prints them inside future and task reprs:
+/// strings quoted (<c>'x'</c>), <c>None</c>, <c>True</c>/<c>False</c>, lists as <c>[a, b]</c>,
+/// exceptions as <c>Name('message')</c>.
+/// </summary>
+/// <example><code>Repr.Of("the result") // 'the result'</code></example>
+public static class Repr
+{
+    /// <summary>Formats a value the way Python's <c>repr()</c> would.</summary>
+    /// <param name="value">Any value, or null.</param>
+    /// <returns>The repr text.</returns>
+    public static string Of(object? value) => value switch
+    {
+        null => "None",
+        string s => Quote(s),
+        bool b => b ? "True" : "False",
+        double d => FormatDouble(d),
+        float f => FormatDouble(f),
+        IFormattable n when IsInteger(n) => n.ToString(null, CultureInfo.InvariantCulture),
+        Exception e => $"{e.GetType().Name}({Quote(e.Message)})",
+        VoidResult => "None",
+        IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(Of)) + "]",
+        _ => value.ToString() ?? "",
+    };
+
+    private static bool IsInteger(object n) =>
+        n is int or long or short or sbyte or byte or ushort or uint or ulong or decimal;
+
+    private static string FormatDouble(double d)
+    {
+        if (double.IsNaN(d)) return "nan";
+        if (double.IsInfinity(d)) return d > 0 ? "inf" : "-inf";
+        var s = d.ToString("R", CultureInfo.InvariantCulture);
+        return s.Contains('.') || s.Contains('E') ? s : s + ".0";
+    }
+
+    private static string Quote(string s)
+    {
+        // Python prefers single quotes and switches to double quotes only to avoid escaping.
+        var q = s.Contains('\'') && !s.Contains('"') ? '"' : '\'';
+        var body = s.Replace("\\", "\\\\").Replace("\n", "\\n");
+        if (q == '\'') body = body.Replace("'", "\\'");
+        return q + body + q;
+    }
+
+    // A readable name for a delegate: the method name, or the enclosing method of a lambda.
+    internal static string CallbackName(Delegate d)
+    {
+        var name = d.Method.Name;
+        if (name.StartsWith('<'))
+        {
+            var end = name.IndexOf('>');
+            if (end > 1) return name[1..end];
+        }
+        return name;
+    }
+}

@@ -1,0 +1,106 @@
+namespace Aio.Core
+
+/// The lifecycle of a future (SEMANTICS §2): PENDING, then exactly one terminal state.
+/// Values and exceptions are opaque payloads ('T, exn) so that states compare and print in
+/// property tests; 'Cb is whatever the shell registers as a done callback (a delegate in C#,
+/// an int in tests). Callbacks are kept newest first, so registering one is a single cons.
+type FutureState<'T, 'Cb> =
+    | Pending of callbacksNewestFirst: 'Cb list
+    | Succeeded of value: 'T
+    | Failed of error: exn * retrieved: bool
+    | Cancelled of message: string option
+
+/// What `result()` / `exception()` tell the caller, as data the shell turns into a value or a throw.
+type FutureRead<'T> =
+    | NotReady
+    | Value of 'T
+    | ReadError of exn
+    | CancelledRead of message: string option
+
+/// The outcome of a completion attempt. `Completed` carries the callbacks to schedule with
+/// call_soon, in registration order; `AlreadyDone` is misuse the shell reports as InvalidStateException.
+type Completion<'Cb> =
+    | Completed of callbacksInOrder: 'Cb list
+    | AlreadyDone
+
+/// Pure transitions of SEMANTICS §2.2–§2.3. Each returns the next state and a named outcome.
+module FutureState =
+
+    let pending<'T, 'Cb> : FutureState<'T, 'Cb> = Pending []
+
+    let isDone s =
+        match s with
+        | Pending _ -> false
+        | _ -> true
+
+    let isCancelled s =
+        match s with
+        | Cancelled _ -> true
+        | _ -> false
+
+    let private complete terminal s =
+        match s with
+        | Pending cbs -> struct (terminal, Completed(List.rev cbs))
+        | _ -> struct (s, AlreadyDone)
+
+    let setResult v s = complete (Succeeded v) s
+
+    let setException e s = complete (Failed(e, false)) s
+
+    /// cancel(msg): true only from PENDING. On a failed future it still marks the exception
+    /// retrieved (CPython does the same through Task.cancel / Future.cancel's __log_traceback reset).
+    let cancel message s =
+        match s with
+        | Pending cbs -> struct (Cancelled message, Completed(List.rev cbs))
+        | Failed(e, _) -> struct (Failed(e, true), AlreadyDone)
+        | _ -> struct (s, AlreadyDone)
+
+    /// result(): reading a failure marks it retrieved.
+    let result s =
+        match s with
+        | Pending _ -> struct (s, NotReady)
+        | Succeeded v -> struct (s, Value v)
+        | Failed(e, _) -> struct (Failed(e, true), ReadError e)
+        | Cancelled m -> struct (s, CancelledRead m)
+
+    /// exception(): like result(), but a success reads as "no exception" (Value of the success).
+    let exceptionOf s = result s
+
+    /// add_done_callback: on a done future the callback is returned to be scheduled at once.
+    let addCallback cb s =
+        match s with
+        | Pending cbs -> struct (Pending(cb :: cbs), false)
+        | _ -> struct (s, true)
+
+    /// remove_done_callback: removes every registration equal to cb and returns how many.
+    let removeCallback cb s =
+        match s with
+        | Pending cbs ->
+            let kept = cbs |> List.filter (fun c -> c <> cb)
+            struct (Pending kept, List.length cbs - List.length kept)
+        | _ -> struct (s, 0)
+
+    /// Registered callbacks in registration order (for repr's cb=[…] and tests).
+    let callbacks s =
+        match s with
+        | Pending cbs -> List.rev cbs
+        | _ -> []
+
+    /// True when the future failed and nobody retrieved the exception: the "never retrieved" report.
+    let unretrieved s =
+        match s with
+        | Failed(_, false) -> true
+        | _ -> false
+
+    let markRetrieved s =
+        match s with
+        | Failed(e, false) -> Failed(e, true)
+        | _ -> s
+
+    /// asyncio's state word for repr: pending, finished or cancelled.
+    let stateWord s =
+        match s with
+        | Pending _ -> "pending"
+        | Succeeded _
+        | Failed _ -> "finished"
+        | Cancelled _ -> "cancelled"

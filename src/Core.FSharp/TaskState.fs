@@ -1,0 +1,241 @@
+namespace Aio.Core
+
+/// Why a step is resumed with an error instead of normally (SEMANTICS §3.2, step 4).
+type StepFault =
+    /// The coroutine awaited its own task.
+    | AwaitedItself
+    /// The coroutine awaited a future bound to another loop.
+    | WaiterOfOtherLoop
+
+/// How the waiter a task was suspended on ended; its wakeup callback reports this.
+type WaiterOutcome =
+    | WaiterSucceeded
+    | WaiterFailed
+    | WaiterCancelled
+
+/// The argument of a scheduled step: step(None), a wakeup from the waiter, or step(RuntimeError).
+type StepInput =
+    | Go
+    | WakeFrom of WaiterOutcome
+    | Fault of StepFault
+
+/// How the shell must resume the coroutine. With `Send` the awaiter reads its own outcome
+/// (a cancelled waiter raises its own CancelledException there, keeping its message).
+type Resume =
+    | Send
+    | ThrowCancelled of message: string option
+    | ThrowFault of StepFault
+
+/// How the coroutine left a step.
+type StepEnd =
+    | Returned
+    | RaisedCancelled of message: string option
+    | Raised
+    /// Suspended on a pending future. The shell says whether that future is the task itself or of
+    /// another loop, because only it can compare identities.
+    | SuspendedOn of waiterKind: WaiterKind
+    /// A bare yield (sleep(0)).
+    | Yielded
+
+and WaiterKind =
+    /// A pending loop future: cancelling the task cancels it.
+    | OrdinaryWaiter
+    /// A bridge to something outside the loop (a System.Threading.Tasks.Task): it cannot be
+    /// interrupted, so a cancel request waits and is delivered at the coroutine's next await.
+    | UninterruptibleWaiter
+    /// The task awaited itself.
+    | ItselfAsWaiter
+    /// The future belongs to another loop.
+    | OtherLoopWaiter
+
+/// The terminal outcome a task hands to its future.
+type TaskEnd =
+    | EndReturned
+    | EndRaised
+    | EndCancelled of message: string option
+
+/// Commands for the shell, in the order they must be carried out.
+type TaskCommand<'W> =
+    /// call_soon(step, input)
+    | ScheduleStep of StepInput
+    /// Run the coroutine now, resumed this way.
+    | RunCoroutine of Resume
+    /// waiter.add_done_callback(wakeup)
+    | AddWakeup of waiter: 'W
+    /// waiter.cancel(message); at this point the waiter is pending, so it accepts.
+    | CancelWaiter of waiter: 'W * message: string option
+    /// Complete the task's future with this outcome (its done callbacks follow from FutureState).
+    | Finish of TaskEnd
+
+/// Where a task is in its life. 'W is the shell's reference to a waiter future.
+type TaskPhase<'W> =
+    /// Created; its first step is queued and no statement of the coroutine has run.
+    | NotStarted
+    /// A later step is queued (after a yield, or a bad await).
+    | Scheduled
+    /// Its coroutine is executing a step.
+    | Running
+    /// Parked on a waiter; the waiter's done callback (the wakeup) resumes it.
+    | Suspended of waiter: 'W * interruptible: bool
+    /// Terminal; the outcome lives in the task's FutureState.
+    | Done
+
+/// The task-specific part of a task (the future part is a FutureState beside it).
+/// `MustCancel` is asyncio's pending cancel: a request not yet handed to a waiter.
+type TaskState<'W> =
+    { Phase: TaskPhase<'W>
+      CancelRequests: int
+      MustCancel: bool
+      CancelMessage: string option }
+
+/// What `cancel()` answered.
+type CancelAnswer =
+    | CancelAccepted
+    | CancelRefused
+
+/// Every input of the task lifecycle, for the single transition function.
+type TaskInput<'W> =
+    /// A queued step (first step, after a yield, a wakeup, or a fault) starts.
+    | StepStarts of StepInput
+    /// The coroutine handed control back.
+    | StepEnds of StepEnd * waiter: 'W voption
+    /// cancel(msg); waiterDone says whether the current waiter (if any) is already done.
+    | CancelRequested of message: string option * waiterDone: bool
+    /// uncancel()
+    | Uncancel
+
+/// A transition that the current phase does not allow: a shell bug, never user misuse.
+exception IllegalTaskTransition of phase: string * input: string
+
+/// The task lifecycle (SEMANTICS §3.2–§3.5) as one transition table.
+module TaskState =
+
+    /// create_task: the first step is scheduled at once (laziness is the coroutine's).
+    let create () : struct (TaskState<'W> * TaskCommand<'W> list) =
+        { Phase = NotStarted
+          CancelRequests = 0
+          MustCancel = false
+          CancelMessage = None },
+        [ ScheduleStep Go ]
+
+    let phaseName (p: TaskPhase<'W>) =
+        match p with
+        | NotStarted -> "NotStarted"
+        | Scheduled -> "Scheduled"
+        | Running -> "Running"
+        | Suspended(_, true) -> "Suspended"
+        | Suspended(_, false) -> "SuspendedOnExternal"
+        | Done -> "Done"
+
+    let inputName (i: TaskInput<'W>) =
+        match i with
+        | StepStarts Go -> "step"
+        | StepStarts(WakeFrom _) -> "wakeup"
+        | StepStarts(Fault _) -> "step(error)"
+        | StepEnds(Returned, _) -> "returned"
+        | StepEnds(RaisedCancelled _, _) -> "raised CancelledError"
+        | StepEnds(Raised, _) -> "raised"
+        | StepEnds(SuspendedOn OrdinaryWaiter, _) -> "await pending future"
+        | StepEnds(SuspendedOn UninterruptibleWaiter, _) -> "await external task"
+        | StepEnds(SuspendedOn _, _) -> "await itself / other loop's future"
+        | StepEnds(Yielded, _) -> "sleep(0)"
+        | CancelRequested _ -> "cancel()"
+        | Uncancel -> "uncancel()"
+
+    let private illegal s i =
+        raise (IllegalTaskTransition(phaseName s.Phase, inputName i))
+
+    /// Step (1)–(3): a pending cancel replaces the incoming input, except an incoming
+    /// cancellation, whose message is kept (the first message wins).
+    let private startStep input s =
+        let interruptible =
+            match s.Phase with
+            | Suspended(_, i) -> i
+            | _ -> true
+
+        let resume, s =
+            if s.MustCancel && interruptible then
+                let r =
+                    match input with
+                    | WakeFrom WaiterCancelled -> Send
+                    | _ -> ThrowCancelled s.CancelMessage
+
+                r, { s with MustCancel = false }
+            else
+                (match input with
+                 | Fault f -> ThrowFault f
+                 | _ -> Send),
+                s
+
+        match s.Phase, resume with
+        // Throwing into a coroutine that never started ends it without running any of its body.
+        | NotStarted, ThrowCancelled m -> struct ({ s with Phase = Done }, [ Finish(EndCancelled m) ])
+        | NotStarted, ThrowFault _ -> struct ({ s with Phase = Done }, [ Finish EndRaised ])
+        | _ -> struct ({ s with Phase = Running }, [ RunCoroutine resume ])
+
+    let private endStep stepEnd (waiter: 'W voption) s =
+        match stepEnd, waiter with
+        | Returned, _ when s.MustCancel ->
+            struct ({ s with Phase = Done; MustCancel = false }, [ Finish(EndCancelled s.CancelMessage) ])
+        | Returned, _ -> struct ({ s with Phase = Done }, [ Finish EndReturned ])
+        | RaisedCancelled m, _ -> struct ({ s with Phase = Done; MustCancel = false }, [ Finish(EndCancelled m) ])
+        | Raised, _ -> struct ({ s with Phase = Done; MustCancel = false }, [ Finish EndRaised ])
+        | Yielded, _ -> struct ({ s with Phase = Scheduled }, [ ScheduleStep Go ])
+        | SuspendedOn ItselfAsWaiter, _ -> struct ({ s with Phase = Scheduled }, [ ScheduleStep(Fault AwaitedItself) ])
+        | SuspendedOn OtherLoopWaiter, _ -> struct ({ s with Phase = Scheduled }, [ ScheduleStep(Fault WaiterOfOtherLoop) ])
+        | SuspendedOn OrdinaryWaiter, ValueSome w when s.MustCancel ->
+            // A self-cancel during the step: the waiter is cancelled at once, so even a long sleep raises.
+            struct ({ s with
+                        Phase = Suspended(w, true)
+                        MustCancel = false },
+                    [ AddWakeup w; CancelWaiter(w, s.CancelMessage) ])
+        | SuspendedOn OrdinaryWaiter, ValueSome w -> struct ({ s with Phase = Suspended(w, true) }, [ AddWakeup w ])
+        | SuspendedOn UninterruptibleWaiter, ValueSome w -> struct ({ s with Phase = Suspended(w, false) }, [ AddWakeup w ])
+        | SuspendedOn _, ValueNone -> raise (IllegalTaskTransition("Running", "await without a waiter"))
+
+    /// cancel(msg) (SEMANTICS §3.4). The answer is in the command list's absence: see `cancel`.
+    let private requestCancel message waiterDone s =
+        match s.Phase with
+        | Done -> struct (s, [])
+        | Suspended(w, true) when not waiterDone ->
+            struct ({ s with CancelRequests = s.CancelRequests + 1 }, [ CancelWaiter(w, message) ])
+        | _ ->
+            struct ({ s with
+                        CancelRequests = s.CancelRequests + 1
+                        MustCancel = true
+                        CancelMessage = message },
+                    [])
+
+    let private uncancel s =
+        if s.CancelRequests > 0 then
+            let n = s.CancelRequests - 1
+            // Reaching 0 withdraws a request not yet handed to a waiter (CPython 3.13).
+            struct ({ s with CancelRequests = n; MustCancel = s.MustCancel && n > 0 }, [])
+        else
+            struct (s, [])
+
+    /// The transition table: every (phase, input) pair the lifecycle allows.
+    let transition (input: TaskInput<'W>) (s: TaskState<'W>) : struct (TaskState<'W> * TaskCommand<'W> list) =
+        match s.Phase, input with
+        | (NotStarted | Scheduled), StepStarts((Go | Fault _) as i) -> startStep i s
+        | Suspended _, StepStarts((WakeFrom _) as i) -> startStep i s
+        | Running, StepEnds(e, w) -> endStep e w s
+        | _, CancelRequested(m, waiterDone) -> requestCancel m waiterDone s
+        | _, Uncancel -> uncancel s
+        | _ -> illegal s input
+
+    /// cancel(msg) with its answer: refused only once the task is done.
+    let cancel message waiterDone s =
+        match s.Phase with
+        | Done -> struct (s, CancelRefused, [])
+        | _ ->
+            let struct (s', cmds) = transition (CancelRequested(message, waiterDone)) s
+            struct (s', CancelAccepted, cmds)
+
+    let isDone s =
+        match s.Phase with
+        | Done -> true
+        | _ -> false
+
+    /// repr's "cancelling": pending with at least one cancel request.
+    let isCancelling s = not (isDone s) && s.CancelRequests > 0

@@ -1,0 +1,33 @@
+namespace Aio.Examples;
+
+/// <summary>
+/// `dotnet run --project tests/Examples` prints the transcripts of the seed's four programs;
+/// `-- NAME` runs one of them (create_task, cancel_task, cancel_task2, ensure_future).
+/// </summary>
+public static class Program
+{
+    public static readonly IReadOnlyList<(string Name, Action<TextWriter> Run)> Seed =
+    [
+        ("create_task", Aio.Examples.Seed.CreateTask.Run),
+        ("cancel_task", Aio.Examples.Seed.CancelTask.Run),
+        ("cancel_task2", Aio.Examples.Seed.CancelWhileWaiting.Run),
+        ("ensure_future", Aio.Examples.Seed.EnsureFuture.Run),
+    ];
+
+    public static int Main(string[] args)
+    {
+        var chosen = Seed.Where(e => args.Length == 0 || args.Contains(e.Name)).ToList();
+        if (chosen.Count == 0)
+        {
+            Console.Error.WriteLine($"unknown example; choose from: {string.Join(", ", Seed.Select(e => e.Name))}");
+            return 2;
+        }
+        foreach (var (name, run) in chosen)
+        {
+            Console.WriteLine($"== {name}");
+            run(Console.Out);
+            Console.WriteLine();
+        }
+        return 0;
+    }
+}

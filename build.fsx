@@ -68,17 +68,26 @@ let fsSources () =
         |> Array.toList)
     |> List.map (fun f -> Path.GetRelativePath(root, f))
 
+let csProjects () =
+    [ "src"; "tests" ]
+    |> List.collect (fun d ->
+        Directory.GetFiles(Path.Combine(root, d), "*.csproj", SearchOption.AllDirectories) |> Array.toList)
+    |> List.map (fun f -> Path.GetRelativePath(root, f))
+
 /// Fails when any F# file is not as fantomas would write it, or any C# file not as dotnet format would.
 let check () =
     let fs = run ([ "fantomas"; "--check" ] @ fsSources ())
-    let cs = run [ "format"; sln; "--verify-no-changes"; "--no-restore"; "--exclude"; "build/" ]
+    let cs =
+        csProjects ()
+        |> List.map (fun p -> run [ "format"; p; "--verify-no-changes"; "--no-restore" ])
+        |> List.fold max 0
     if fs <> 0 then eprintfn "F# sources need formatting: dotnet fsi build.fsx format"
     if cs <> 0 then eprintfn "C# sources need formatting: dotnet fsi build.fsx format"
     if fs <> 0 || cs <> 0 then exit 1
 
 let format () =
     step ([ "fantomas" ] @ fsSources ())
-    step [ "format"; sln; "--no-restore"; "--exclude"; "build/" ]
+    csProjects () |> List.iter (fun p -> step [ "format"; p; "--no-restore" ])
 
 // ---- Paket with a local package source ------------------------------------------------------------
 // paket.dependencies says `source .nuget-feed`: a gitignored folder that plain NuGet fills (it reads the
@@ -130,7 +139,7 @@ match target with
 | "build" -> step [ "build"; sln ]
 | "test" -> test [] []
 // The property suite with 100 times the normal number of cases per property (see tests/Properties/Config.fs).
-| "soak" -> test [ "AIO_PROPERTY_SCALE", "100" ] [ "--filter"; "FullyQualifiedName~Aio.Properties" ]
+| "soak" -> test [ ("AIO_PROPERTY_SCALE", "100") ] [ "--filter"; "FullyQualifiedName~Aio.Properties" ]
 | "examples" -> step [ "run"; "--project"; "tests/Examples/Examples.csproj" ]
 | "check" -> step [ "tool"; "restore" ]; step [ "restore"; sln ]; check ()
 | "format" -> step [ "tool"; "restore" ]; format ()

@@ -4,9 +4,11 @@ namespace Aio.Core
 /// and a count, which the iteration snapshot of SEMANTICS §1.2 needs.
 type ReadyQueue<'T> =
     private
-        { Front: 'T list
-          Back: 'T list
-          Size: int }
+        {
+            Front: 'T list
+            Back: 'T list
+            Size: int
+        }
 
 module ReadyQueue =
 
@@ -19,14 +21,26 @@ module ReadyQueue =
     let enqueue x (q: ReadyQueue<'T>) =
         { q with
             Back = x :: q.Back
-            Size = q.Size + 1 }
+            Size = q.Size + 1
+        }
 
     let tryDequeue (q: ReadyQueue<'T>) : struct ('T voption * ReadyQueue<'T>) =
         match q.Front with
-        | x :: rest -> struct (ValueSome x, { q with Front = rest; Size = q.Size - 1 })
+        | x :: rest ->
+            struct (ValueSome x,
+                    { q with
+                        Front = rest
+                        Size = q.Size - 1
+                    })
         | [] ->
             match List.rev q.Back with
-            | x :: rest -> struct (ValueSome x, { Front = rest; Back = []; Size = q.Size - 1 })
+            | x :: rest ->
+                struct (ValueSome x,
+                        {
+                            Front = rest
+                            Back = []
+                            Size = q.Size - 1
+                        })
             | [] -> struct (ValueNone, q)
 
     /// Items front to back.

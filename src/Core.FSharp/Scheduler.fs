@@ -31,28 +31,32 @@ type BatchItem<'H> =
 /// `BatchLeft` is the part of the iteration snapshot not popped yet: anything queued after the
 /// snapshot sits behind it and waits for a later iteration.
 type LoopState<'H> =
-    { Ready: ReadyQueue<struct (int64 * 'H)>
-      Timers: TimerQueue<'H>
-      /// Ids of ready entries cancelled while queued; they are skipped (and forgotten) when popped.
-      CancelledReady: Set<int64>
-      NextSeq: int64
-      Stopping: bool
-      Closed: bool
-      BatchLeft: int
-      Iterations: int64 }
+    {
+        Ready: ReadyQueue<struct (int64 * 'H)>
+        Timers: TimerQueue<'H>
+        /// Ids of ready entries cancelled while queued; they are skipped (and forgotten) when popped.
+        CancelledReady: Set<int64>
+        NextSeq: int64
+        Stopping: bool
+        Closed: bool
+        BatchLeft: int
+        Iterations: int64
+    }
 
 /// The pure scheduler: SEMANTICS §1.2–§1.4 as functions from state (and time) to state and decisions.
 module Scheduler =
 
     let empty<'H> : LoopState<'H> =
-        { Ready = ReadyQueue.empty
-          Timers = TimerQueue.empty
-          CancelledReady = Set.empty
-          NextSeq = 0L
-          Stopping = false
-          Closed = false
-          BatchLeft = 0
-          Iterations = 0L }
+        {
+            Ready = ReadyQueue.empty
+            Timers = TimerQueue.empty
+            CancelledReady = Set.empty
+            NextSeq = 0L
+            Stopping = false
+            Closed = false
+            BatchLeft = 0
+            Iterations = 0L
+        }
 
     /// call_soon: FIFO at the end of the ready queue.
     let callSoon (h: 'H) (s: LoopState<'H>) : Result<struct (LoopState<'H> * HandleRef), ScheduleRefusal> =
@@ -64,12 +68,17 @@ module Scheduler =
             Ok(
                 struct ({ s with
                             Ready = ReadyQueue.enqueue (struct (id, h)) s.Ready
-                            NextSeq = id + 1L },
+                            NextSeq = id + 1L
+                        },
                         SoonRef id)
             )
 
     /// call_at: ordered by (deadline, registration sequence).
-    let callAt (deadline: float) (h: 'H) (s: LoopState<'H>) : Result<struct (LoopState<'H> * HandleRef), ScheduleRefusal> =
+    let callAt
+        (deadline: float)
+        (h: 'H)
+        (s: LoopState<'H>)
+        : Result<struct (LoopState<'H> * HandleRef), ScheduleRefusal> =
         if s.Closed then
             Error LoopIsClosed
         else
@@ -78,7 +87,8 @@ module Scheduler =
             Ok(
                 struct ({ s with
                             Timers = TimerQueue.add key h s.Timers
-                            NextSeq = s.NextSeq + 1L },
+                            NextSeq = s.NextSeq + 1L
+                        },
                         TimerRef key)
             )
 
@@ -86,9 +96,15 @@ module Scheduler =
     /// A timer still waiting is removed outright; a ready entry is remembered and skipped when popped.
     let cancel (r: HandleRef) (s: LoopState<'H>) =
         match r with
-        | TimerRef k when TimerQueue.contains k s.Timers -> { s with Timers = TimerQueue.remove k s.Timers }
+        | TimerRef k when TimerQueue.contains k s.Timers ->
+            { s with
+                Timers = TimerQueue.remove k s.Timers
+            }
         | _ when s.Closed -> s
-        | _ -> { s with CancelledReady = Set.add r.Id s.CancelledReady }
+        | _ ->
+            { s with
+                CancelledReady = Set.add r.Id s.CancelledReady
+            }
 
     let stop (s: LoopState<'H>) = { s with Stopping = true }
 
@@ -99,7 +115,8 @@ module Scheduler =
             Timers = TimerQueue.empty
             CancelledReady = Set.empty
             BatchLeft = 0
-            Closed = true }
+            Closed = true
+        }
 
     let liveReadyCount (s: LoopState<'H>) =
         ReadyQueue.count s.Ready - Set.count s.CancelledReady
@@ -129,7 +146,8 @@ module Scheduler =
         let struct (due, timers) = TimerQueue.popDue (now + resolution) s.Timers
 
         let ready =
-            due |> List.fold (fun q (k: TimerKey, h) -> ReadyQueue.enqueue (struct (k.Seq, h)) q) s.Ready
+            due
+            |> List.fold (fun q (k: TimerKey, h) -> ReadyQueue.enqueue (struct (k.Seq, h)) q) s.Ready
 
         let n = ReadyQueue.count ready
 
@@ -137,7 +155,8 @@ module Scheduler =
                     Ready = ready
                     Timers = timers
                     BatchLeft = n
-                    Iterations = s.Iterations + 1L },
+                    Iterations = s.Iterations + 1L
+                },
                 n)
 
     /// Step 5, one entry at a time, so that a handle cancelled by an earlier callback of the same
@@ -151,14 +170,21 @@ module Scheduler =
                 let s' =
                     { s with
                         Ready = rest
-                        BatchLeft = s.BatchLeft - 1 }
+                        BatchLeft = s.BatchLeft - 1
+                    }
 
                 if Set.contains id s.CancelledReady then
-                    struct ({ s' with CancelledReady = Set.remove id s.CancelledReady }, SkipCancelled)
+                    struct ({ s' with
+                                CancelledReady = Set.remove id s.CancelledReady
+                            },
+                            SkipCancelled)
                 else
                     struct (s', RunHandle h)
             | struct (ValueNone, _) -> struct ({ s with BatchLeft = 0 }, IterationDone)
 
     /// After an iteration: run_forever stops iff `stop()` was seen; the flag is cleared for the next run.
     let endIteration (s: LoopState<'H>) : struct (LoopState<'H> * bool) =
-        if s.Stopping then struct ({ s with Stopping = false }, true) else struct (s, false)
+        if s.Stopping then
+            struct ({ s with Stopping = false }, true)
+        else
+            struct (s, false)

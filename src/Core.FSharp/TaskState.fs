@@ -83,10 +83,12 @@ type TaskPhase<'W> =
 /// The task-specific part of a task (the future part is a FutureState beside it).
 /// `MustCancel` is asyncio's pending cancel: a request not yet handed to a waiter.
 type TaskState<'W> =
-    { Phase: TaskPhase<'W>
-      CancelRequests: int
-      MustCancel: bool
-      CancelMessage: string option }
+    {
+        Phase: TaskPhase<'W>
+        CancelRequests: int
+        MustCancel: bool
+        CancelMessage: string option
+    }
 
 /// What `cancel()` answered.
 type CancelAnswer =
@@ -112,10 +114,12 @@ module TaskState =
 
     /// create_task: the first step is scheduled at once (laziness is the coroutine's).
     let create () : struct (TaskState<'W> * TaskCommand<'W> list) =
-        { Phase = NotStarted
-          CancelRequests = 0
-          MustCancel = false
-          CancelMessage = None },
+        {
+            Phase = NotStarted
+            CancelRequests = 0
+            MustCancel = false
+            CancelMessage = None
+        },
         [ ScheduleStep Go ]
 
     let phaseName (p: TaskPhase<'W>) =
@@ -176,21 +180,38 @@ module TaskState =
     let private endStep stepEnd (waiter: 'W voption) s =
         match stepEnd, waiter with
         | Returned, _ when s.MustCancel ->
-            struct ({ s with Phase = Done; MustCancel = false }, [ Finish(EndCancelled s.CancelMessage) ])
+            struct ({ s with
+                        Phase = Done
+                        MustCancel = false
+                    },
+                    [ Finish(EndCancelled s.CancelMessage) ])
         | Returned, _ -> struct ({ s with Phase = Done }, [ Finish EndReturned ])
-        | RaisedCancelled m, _ -> struct ({ s with Phase = Done; MustCancel = false }, [ Finish(EndCancelled m) ])
-        | Raised, _ -> struct ({ s with Phase = Done; MustCancel = false }, [ Finish EndRaised ])
+        | RaisedCancelled m, _ ->
+            struct ({ s with
+                        Phase = Done
+                        MustCancel = false
+                    },
+                    [ Finish(EndCancelled m) ])
+        | Raised, _ ->
+            struct ({ s with
+                        Phase = Done
+                        MustCancel = false
+                    },
+                    [ Finish EndRaised ])
         | Yielded, _ -> struct ({ s with Phase = Scheduled }, [ ScheduleStep Go ])
         | SuspendedOn ItselfAsWaiter, _ -> struct ({ s with Phase = Scheduled }, [ ScheduleStep(Fault AwaitedItself) ])
-        | SuspendedOn OtherLoopWaiter, _ -> struct ({ s with Phase = Scheduled }, [ ScheduleStep(Fault WaiterOfOtherLoop) ])
+        | SuspendedOn OtherLoopWaiter, _ ->
+            struct ({ s with Phase = Scheduled }, [ ScheduleStep(Fault WaiterOfOtherLoop) ])
         | SuspendedOn OrdinaryWaiter, ValueSome w when s.MustCancel ->
             // A self-cancel during the step: the waiter is cancelled at once, so even a long sleep raises.
             struct ({ s with
                         Phase = Suspended(w, true)
-                        MustCancel = false },
+                        MustCancel = false
+                    },
                     [ AddWakeup w; CancelWaiter(w, s.CancelMessage) ])
         | SuspendedOn OrdinaryWaiter, ValueSome w -> struct ({ s with Phase = Suspended(w, true) }, [ AddWakeup w ])
-        | SuspendedOn UninterruptibleWaiter, ValueSome w -> struct ({ s with Phase = Suspended(w, false) }, [ AddWakeup w ])
+        | SuspendedOn UninterruptibleWaiter, ValueSome w ->
+            struct ({ s with Phase = Suspended(w, false) }, [ AddWakeup w ])
         | SuspendedOn _, ValueNone -> raise (IllegalTaskTransition("Running", "await without a waiter"))
 
     /// cancel(msg) (SEMANTICS §3.4). The answer is in the command list's absence: see `cancel`.
@@ -198,19 +219,27 @@ module TaskState =
         match s.Phase with
         | Done -> struct (s, [])
         | Suspended(w, true) when not waiterDone ->
-            struct ({ s with CancelRequests = s.CancelRequests + 1 }, [ CancelWaiter(w, message) ])
+            struct ({ s with
+                        CancelRequests = s.CancelRequests + 1
+                    },
+                    [ CancelWaiter(w, message) ])
         | _ ->
             struct ({ s with
                         CancelRequests = s.CancelRequests + 1
                         MustCancel = true
-                        CancelMessage = message },
+                        CancelMessage = message
+                    },
                     [])
 
     let private uncancel s =
         if s.CancelRequests > 0 then
             let n = s.CancelRequests - 1
             // Reaching 0 withdraws a request not yet handed to a waiter (CPython 3.13).
-            struct ({ s with CancelRequests = n; MustCancel = s.MustCancel && n > 0 }, [])
+            struct ({ s with
+                        CancelRequests = n
+                        MustCancel = s.MustCancel && n > 0
+                    },
+                    [])
         else
             struct (s, [])
 

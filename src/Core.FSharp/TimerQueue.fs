@@ -6,8 +6,10 @@ open System
 /// deadlines run in registration order for any number of timers (SEMANTICS §1.3 [stricter]).
 [<Struct; CustomEquality; CustomComparison>]
 type TimerKey =
-    { Deadline: float
-      Seq: int64 }
+    {
+        Deadline: float
+        Seq: int64
+    }
 
     override k.Equals(o) =
         match o with
@@ -59,7 +61,11 @@ module TimerQueue =
                 struct (List.rev acc, items)
             else
                 let (k, v) = Map.minKeyValue items
-                if k.Deadline < endTime then go ((k, v) :: acc) (Map.remove k items) else struct (List.rev acc, items)
+
+                if k.Deadline < endTime then
+                    go ((k, v) :: acc) (Map.remove k items)
+                else
+                    struct (List.rev acc, items)
 
         let struct (due, rest) = go [] q.Items
         struct (due, { Items = rest })

@@ -8,6 +8,9 @@ let ``set_result on a pending future completes it and hands back the callbacks i
     (callbacks: int list)
     (v: int)
     =
-    let s = callbacks |> List.fold (fun s cb -> let struct (s', _) = FutureState.addCallback cb s in s') FutureState.pending
+    let s =
+        callbacks
+        |> List.fold (fun s cb -> let struct (s', _) = FutureState.addCallback cb s in s') FutureState.pending
+
     let struct (s', outcome) = FutureState.setResult v s
     s' = Succeeded v && outcome = Completed callbacks

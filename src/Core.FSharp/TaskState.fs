@@ -62,7 +62,8 @@ type TaskCommand<'W> =
     | RunCoroutine of Resume
     /// waiter.add_done_callback(wakeup)
     | AddWakeup of waiter: 'W
-    /// waiter.cancel(message); at this point the waiter is pending, so it accepts.
+    /// waiter.cancel(message). A plain future or task that is pending accepts; a waiter that declines
+    /// (a gather whose children have all finished) is reported back as `WaiterRefusedCancel`.
     | CancelWaiter of waiter: 'W * message: string option
     /// Complete the task's future with this outcome (its done callbacks follow from FutureState).
     | Finish of TaskEnd
@@ -105,6 +106,9 @@ type TaskInput<'W> =
     | CancelRequested of message: string option * waiterDone: bool
     /// uncancel()
     | Uncancel
+    /// The waiter answered false to `CancelWaiter`: the request stays with the task, as a pending
+    /// cancel delivered when it next resumes (asyncio's must_cancel after a refused waiter.cancel()).
+    | WaiterRefusedCancel of message: string option
 
 /// A transition that the current phase does not allow: a shell bug, never user misuse.
 exception IllegalTaskTransition of phase: string * input: string
@@ -145,6 +149,7 @@ module TaskState =
         | StepEnds(Yielded, _) -> "sleep(0)"
         | CancelRequested _ -> "cancel()"
         | Uncancel -> "uncancel()"
+        | WaiterRefusedCancel _ -> "waiter refused cancel()"
 
     let private illegal s i =
         raise (IllegalTaskTransition(phaseName s.Phase, inputName i))
@@ -174,7 +179,6 @@ module TaskState =
         match s.Phase, resume with
         // Throwing into a coroutine that never started ends it without running any of its body.
         | NotStarted, ThrowCancelled m -> struct ({ s with Phase = Done }, [ Finish(EndCancelled m) ])
-        | NotStarted, ThrowFault _ -> struct ({ s with Phase = Done }, [ Finish EndRaised ])
         | _ -> struct ({ s with Phase = Running }, [ RunCoroutine resume ])
 
     let private endStep stepEnd (waiter: 'W voption) s =
@@ -246,11 +250,19 @@ module TaskState =
     /// The transition table: every (phase, input) pair the lifecycle allows.
     let transition (input: TaskInput<'W>) (s: TaskState<'W>) : struct (TaskState<'W> * TaskCommand<'W> list) =
         match s.Phase, input with
-        | (NotStarted | Scheduled), StepStarts((Go | Fault _) as i) -> startStep i s
+        // A fault is only ever scheduled after a suspension, so a first step starts with Go.
+        | NotStarted, StepStarts Go -> startStep Go s
+        | Scheduled, StepStarts((Go | Fault _) as i) -> startStep i s
         | Suspended _, StepStarts((WakeFrom _) as i) -> startStep i s
         | Running, StepEnds(e, w) -> endStep e w s
         | _, CancelRequested(m, waiterDone) -> requestCancel m waiterDone s
         | _, Uncancel -> uncancel s
+        | Suspended _, WaiterRefusedCancel m ->
+            struct ({ s with
+                        MustCancel = true
+                        CancelMessage = m
+                    },
+                    [])
         | _ -> illegal s input
 
     /// cancel(msg) with its answer: refused only once the task is done.

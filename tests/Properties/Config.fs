@@ -1,6 +1,7 @@
 module Aio.Properties.Config
 
 open System
+open FsCheck.Xunit
 
 /// Cases per property in the normal run. `dotnet fsi build.fsx soak` sets AIO_PROPERTY_SCALE=100.
 let scale =
@@ -10,3 +11,9 @@ let scale =
     | s -> int s
 
 let cases = 500 * scale
+
+/// A property run with `cases` cases (500, or 100 times that under `soak`). A failure prints the
+/// seed; pass it as `Replay = "(seed,gamma)"` on a plain [<Property>] to rerun that exact case.
+type AioPropertyAttribute() as this =
+    inherit PropertyAttribute()
+    do this.MaxTest <- cases

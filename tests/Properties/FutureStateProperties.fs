@@ -1,16 +1,232 @@
+/// SEMANTICS §17, invariants 12–17 (futures), on FutureState against a naive model.
+/// Reporting a never-retrieved exception through the loop's handler (17) is the shell's; the core's
+/// part is the `retrieved` flag that decides it, checked here.
 module Aio.Properties.FutureStateProperties
 
-open FsCheck.Xunit
+open FsCheck
+open FsCheck.FSharp
 open Aio.Core
+open Aio.Properties.Config
 
-[<Property(MaxTest = 500)>]
-let ``set_result on a pending future completes it and hands back the callbacks in registration order``
-    (callbacks: int list)
-    (v: int)
-    =
-    let s =
-        callbacks
-        |> List.fold (fun s cb -> let struct (s', _) = FutureState.addCallback cb s in s') FutureState.pending
+type FutureOp =
+    | SetResult of int
+    | SetException
+    | Cancel of string option
+    | AddCallback of int
+    | RemoveCallback of int
+    | ReadResult
+    | ReadException
 
-    let struct (s', outcome) = FutureState.setResult v s
-    s' = Succeeded v && outcome = Completed callbacks
+let private opGen =
+    Gen.frequency
+        [
+            2, Gen.map SetResult (Gen.choose (0, 9))
+            1, Gen.constant SetException
+            2, Gen.map Cancel (Gen.elements [ None; Some "m"; Some "n" ])
+            4, Gen.map AddCallback (Gen.choose (0, 3))
+            2, Gen.map RemoveCallback (Gen.choose (0, 3))
+            1, Gen.constant ReadResult
+            1, Gen.constant ReadException
+        ]
+
+let private histories =
+    Arb.fromGenShrink (Gen.listOf opGen, (fun ops -> seq { for i in 0 .. List.length ops - 1 -> List.removeAt i ops }))
+
+let private boom = exn "boom"
+
+/// What one operation answered, to compare core and model.
+type Answer =
+    | CompletedWith of int list
+    | Refused
+    | RunNow of bool
+    | Removed of int
+    | Read of FutureRead<int>
+
+type private Model =
+    {
+        Outcome: FutureState<int, int> option
+        Callbacks: int list
+        Retrieved: bool
+    }
+
+let private modelStep (m: Model) op =
+    match op, m.Outcome with
+    | (SetResult _ | SetException | Cancel _), Some(Failed _) when
+        (match op with
+         | Cancel _ -> true
+         | _ -> false)
+        ->
+        { m with Retrieved = true }, Refused
+    | (SetResult _ | SetException | Cancel _), Some _ -> m, Refused
+    | SetResult v, None ->
+        { m with
+            Outcome = Some(Succeeded v)
+            Callbacks = []
+        },
+        CompletedWith m.Callbacks
+    | SetException, None ->
+        { m with
+            Outcome = Some(Failed(boom, false))
+            Callbacks = []
+        },
+        CompletedWith m.Callbacks
+    | Cancel msg, None ->
+        { m with
+            Outcome = Some(Cancelled msg)
+            Callbacks = []
+        },
+        CompletedWith m.Callbacks
+    | AddCallback c, None ->
+        { m with
+            Callbacks = m.Callbacks @ [ c ]
+        },
+        RunNow false
+    | AddCallback _, Some _ -> m, RunNow true
+    | RemoveCallback c, None ->
+        let kept = m.Callbacks |> List.filter ((<>) c)
+        { m with Callbacks = kept }, Removed(m.Callbacks.Length - kept.Length)
+    | RemoveCallback _, Some _ -> m, Removed 0
+    | (ReadResult | ReadException), None -> m, Read NotReady
+    | (ReadResult | ReadException), Some(Succeeded v) -> m, Read(Value v)
+    | (ReadResult | ReadException), Some(Failed(e, _)) -> { m with Retrieved = true }, Read(ReadError e)
+    | (ReadResult | ReadException), Some(Cancelled msg) -> m, Read(CancelledRead msg)
+    | (ReadResult | ReadException), Some(Pending _) -> m, Read NotReady
+
+let private coreStep (s: FutureState<int, int>) op =
+    let completion (struct (s', c)) =
+        s',
+        match c with
+        | Completed cbs -> CompletedWith cbs
+        | AlreadyDone -> Refused
+
+    match op with
+    | SetResult v -> FutureState.setResult v s |> completion
+    | SetException -> FutureState.setException boom s |> completion
+    | Cancel msg -> FutureState.cancel msg s |> completion
+    | AddCallback c -> let struct (s', now) = FutureState.addCallback c s in s', RunNow now
+    | RemoveCallback c -> let struct (s', n) = FutureState.removeCallback c s in s', Removed n
+    | ReadResult -> let struct (s', r) = FutureState.result s in s', Read r
+    | ReadException -> let struct (s', r) = FutureState.exceptionOf s in s', Read r
+
+let private runBoth ops =
+    let folder (s, m, answers, violations) op =
+        let (s', a) = coreStep s op
+        let (m', b) = modelStep m op
+        s', m', (op, a, b) :: answers, Invariants.checkFuture s' @ violations
+
+    let (s, m, answers, violations) =
+        ops
+        |> List.fold
+            folder
+            (FutureState.pending,
+             {
+                 Outcome = None
+                 Callbacks = []
+                 Retrieved = false
+             },
+             [],
+             [])
+
+    s, m, List.rev answers, violations
+
+[<AioProperty>]
+let ``12-16 FutureState answers every operation as the naive model does`` () =
+    Prop.forAll histories (fun ops ->
+        let (_, _, answers, violations) = runBoth ops
+        let mismatches = answers |> List.filter (fun (_, a, b) -> a <> b)
+
+        (mismatches.IsEmpty && violations.IsEmpty)
+        |> Prop.label (sprintf "%A %A" mismatches violations))
+
+[<AioProperty>]
+let ``12 single assignment: done never becomes pending again and the outcome never changes`` () =
+    Prop.forAll histories (fun ops ->
+        let states =
+            ops
+            |> List.scan (fun s op -> fst (coreStep s op)) FutureState.pending
+            |> List.map (fun s ->
+                match s with
+                | Pending _ -> None
+                | Failed(e, _) -> Some(Failed(e, false))
+                | o -> Some o)
+
+        let firstDone = states |> List.tryFindIndex Option.isSome
+
+        match firstDone with
+        | None -> true
+        | Some i -> states |> List.skip i |> List.forall ((=) states.[i])
+        |> Prop.label "the outcome changed")
+
+[<AioProperty>]
+let ``13 cancel answers true exactly when the future was pending`` () =
+    Prop.forAll histories (fun ops ->
+        let rec go s ops =
+            match ops with
+            | [] -> true
+            | op :: rest ->
+                let (s', a) = coreStep s op
+
+                match op with
+                | Cancel _ ->
+                    ((a <> Refused) = not (FutureState.isDone s))
+                    && FutureState.isCancelled s' = (FutureState.isCancelled s || not (FutureState.isDone s))
+                    && go s' rest
+                | _ -> go s' rest
+
+        go FutureState.pending ops |> Prop.label "cancel answered wrongly")
+
+[<AioProperty>]
+let ``14-15 each registered, non-removed callback is handed over once, in registration order`` () =
+    Prop.forAll histories (fun ops ->
+        let (_, m, answers, _) = runBoth ops
+
+        let handed =
+            answers
+            |> List.collect (fun (_, a, _) ->
+                match a with
+                | CompletedWith cbs -> cbs
+                | _ -> [])
+
+        let registered =
+            // replay registrations and removals until completion
+            ops
+            |> List.fold
+                (fun (live, isDone) op ->
+                    match op, isDone with
+                    | AddCallback c, false -> live @ [ c ], false
+                    | RemoveCallback c, false -> List.filter ((<>) c) live, false
+                    | (SetResult _ | SetException | Cancel _), false -> live, true
+                    | _ -> live, isDone)
+                ([], false)
+
+        let expected =
+            match registered with
+            | (live, true) -> live
+            | (_, false) -> []
+
+        (handed = expected)
+        |> Prop.label (sprintf "handed %A, expected %A" handed expected))
+
+[<AioProperty>]
+let ``16-17 reads are stable, and only an unread, uncancelled failure stays unretrieved`` () =
+    Prop.forAll histories (fun ops ->
+        let (s, m, answers, _) = runBoth ops
+
+        let reads =
+            answers
+            |> List.choose (fun (_, a, _) ->
+                match a with
+                | Read(NotReady) -> None
+                | Read r -> Some r
+                | _ -> None)
+
+        let stable = reads |> List.distinct |> List.length <= 1
+        let unretrieved = FutureState.unretrieved s
+
+        let expectUnretrieved =
+            match m.Outcome with
+            | Some(Failed _) -> not m.Retrieved
+            | _ -> false
+
+        Prop.label "reads differ" stable
+        .&. Prop.label "retrieved flag" (unretrieved = expectUnretrieved))

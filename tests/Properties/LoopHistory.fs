@@ -52,21 +52,23 @@ let rec private callbackGen (depth: int) (nextId: int ref) : Gen<Callback> =
                 Gen.constant []
             else
                 Gen.frequency
-                    [ 6, Gen.constant []
-                      3,
-                      Gen.listOfLength 1 (reactionGen (depth - 1) nextId)
-                      1,
-                      Gen.listOfLength 2 (reactionGen (depth - 1) nextId) ]
+                    [
+                        6, Gen.constant []
+                        3, Gen.listOfLength 1 (reactionGen (depth - 1) nextId)
+                        1, Gen.listOfLength 2 (reactionGen (depth - 1) nextId)
+                    ]
 
         return { Id = id; Reactions = reactions }
     }
 
 and private reactionGen depth nextId =
     Gen.frequency
-        [ 4, Gen.map SoonR (Gen.delay (fun () -> callbackGen depth nextId))
-          3, Gen.map2 (fun d cb -> LaterR(d, cb)) delayGen (Gen.delay (fun () -> callbackGen depth nextId))
-          2, Gen.map CancelR (Gen.choose (0, 30))
-          1, Gen.constant StopR ]
+        [
+            4, Gen.map SoonR (Gen.delay (fun () -> callbackGen depth nextId))
+            3, Gen.map2 (fun d cb -> LaterR(d, cb)) delayGen (Gen.delay (fun () -> callbackGen depth nextId))
+            2, Gen.map CancelR (Gen.choose (0, 30))
+            1, Gen.constant StopR
+        ]
 
 /// A history: mostly scheduling and iterations, some cancels and clock moves, rarely stop/close.
 let historyGen: Gen<Op list> =
@@ -77,14 +79,21 @@ let historyGen: Gen<Op list> =
 
             let opGen =
                 Gen.frequency
-                    [ 5, Gen.map CallSoon (Gen.delay (fun () -> callbackGen 2 nextId))
-                      3, Gen.map2 (fun d cb -> CallLater(d, cb)) delayGen (Gen.delay (fun () -> callbackGen 2 nextId))
-                      1, Gen.map2 (fun t cb -> CallAt(t, cb)) (Gen.choose (-5, 30)) (Gen.delay (fun () -> callbackGen 1 nextId))
-                      2, Gen.map CancelHandle (Gen.choose (0, 30))
-                      3, Gen.map Advance (Gen.elements [ 0; 1; 2; 5; 10 ])
-                      6, Gen.constant RunOnce
-                      1, Gen.constant Stop
-                      1, Gen.frequency [ 1, Gen.constant Close; 9, Gen.constant RunOnce ] ]
+                    [
+                        5, Gen.map CallSoon (Gen.delay (fun () -> callbackGen 2 nextId))
+                        3,
+                        Gen.map2 (fun d cb -> CallLater(d, cb)) delayGen (Gen.delay (fun () -> callbackGen 2 nextId))
+                        1,
+                        Gen.map2
+                            (fun t cb -> CallAt(t, cb))
+                            (Gen.choose (-5, 30))
+                            (Gen.delay (fun () -> callbackGen 1 nextId))
+                        2, Gen.map CancelHandle (Gen.choose (0, 30))
+                        3, Gen.map Advance (Gen.elements [ 0; 1; 2; 5; 10 ])
+                        6, Gen.constant RunOnce
+                        1, Gen.constant Stop
+                        1, Gen.frequency [ 1, Gen.constant Close; 9, Gen.constant RunOnce ]
+                    ]
 
             let! ops = Gen.listOfLength n opGen
             return ops @ [ RunOnce; Advance 20; RunOnce; RunOnce ]
@@ -93,12 +102,14 @@ let historyGen: Gen<Op list> =
 // ---- the real core, driven like the shell drives it --------------------------------------------------
 
 type private Driver =
-    { mutable State: LoopState<Callback>
-      mutable Now: float
-      mutable Handles: (Callback * HandleRef * HandleLife ref) list // newest first
-      mutable Events: Event list // newest first
-      mutable Violations: string list
-      mutable StopsSeen: int }
+    {
+        mutable State: LoopState<Callback>
+        mutable Now: float
+        mutable Handles: (Callback * HandleRef * HandleLife ref) list // newest first
+        mutable Events: Event list // newest first
+        mutable Violations: string list
+        mutable StopsSeen: int
+    }
 
 let private check (d: Driver) =
     match Invariants.checkLoop d.State with
@@ -184,12 +195,14 @@ let private runOnce (d: Driver) =
 /// violation seen after any transition.
 let runCore (ops: Op list) =
     let d =
-        { State = Scheduler.empty
-          Now = 0.0
-          Handles = []
-          Events = []
-          Violations = []
-          StopsSeen = 0 }
+        {
+            State = Scheduler.empty
+            Now = 0.0
+            Handles = []
+            Events = []
+            Violations = []
+            StopsSeen = 0
+        }
 
     for op in ops do
         match op with
@@ -198,7 +211,9 @@ let runCore (ops: Op list) =
         | CallAt(t, cb) -> schedule d cb (Some(ms t))
         | CancelHandle i -> cancel d i
         | Advance x -> d.Now <- d.Now + ms x
-        | RunOnce -> if not d.State.Closed then runOnce d
+        | RunOnce ->
+            if not d.State.Closed then
+                runOnce d
         | Stop -> d.State <- Scheduler.stop d.State
         | Close ->
             d.State <- Scheduler.close d.State
@@ -209,30 +224,34 @@ let runCore (ops: Op list) =
 // ---- the naive model ---------------------------------------------------------------------------------
 
 type private Model =
-    { mutable Ready: (int64 * Callback) list // front first
-      mutable Timers: (float * int64 * Callback) list // unordered
-      mutable Cancelled: int64 list
-      mutable Seq: int64
-      mutable Stopping: bool
-      mutable Closed: bool
-      mutable Iteration: int64
-      mutable Now: float
-      mutable Handles: (Callback * int64 * bool ref) list // cb, seq, still queued
-      mutable Events: Event list }
+    {
+        mutable Ready: (int64 * Callback) list // front first
+        mutable Timers: (float * int64 * Callback) list // unordered
+        mutable Cancelled: int64 list
+        mutable Seq: int64
+        mutable Stopping: bool
+        mutable Closed: bool
+        mutable Iteration: int64
+        mutable Now: float
+        mutable Handles: (Callback * int64 * bool ref) list // cb, seq, still queued
+        mutable Events: Event list
+    }
 
 /// The same history through the naive model: lists, linear scans, sorting on every iteration.
 let runModel (ops: Op list) =
     let m =
-        { Ready = []
-          Timers = []
-          Cancelled = []
-          Seq = 0L
-          Stopping = false
-          Closed = false
-          Iteration = 0L
-          Now = 0.0
-          Handles = []
-          Events = [] }
+        {
+            Ready = []
+            Timers = []
+            Cancelled = []
+            Seq = 0L
+            Stopping = false
+            Closed = false
+            Iteration = 0L
+            Now = 0.0
+            Handles = []
+            Events = []
+        }
 
     let emit e = m.Events <- e :: m.Events
 
@@ -290,7 +309,8 @@ let runModel (ops: Op list) =
                     m.Cancelled <- m.Cancelled |> List.filter ((<>) seq)
                 else
                     for (c, s, queued) in m.Handles do
-                        if s = seq then queued.Value <- false
+                        if s = seq then
+                            queued.Value <- false
 
                     emit (Ran(cb.Id, m.Iteration, m.Now))
                     cb.Reactions |> List.iter react
@@ -307,7 +327,9 @@ let runModel (ops: Op list) =
         | CallAt(t, cb) -> schedule cb (Some(float t / 1000.0))
         | CancelHandle i -> cancel i
         | Advance x -> m.Now <- m.Now + float x / 1000.0
-        | RunOnce -> if not m.Closed then runOnce ()
+        | RunOnce ->
+            if not m.Closed then
+                runOnce ()
         | Stop -> m.Stopping <- true
         | Close ->
             m.Closed <- true

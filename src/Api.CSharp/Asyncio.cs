@@ -134,8 +134,11 @@ public static class Asyncio
         (loop ?? GetEventLoop()).CreateTask(coroutine);
 
     /// <summary>
-    /// The untyped entry: a future, a coroutine, or a <see cref="System.Threading.Tasks.Task"/> (wrapped in a
-    /// task that awaits it). Anything else raises <see cref="ArgumentTypeException"/>.
+    /// The untyped entry: a future is returned as it is (see <see cref="EnsureFuture{T}(Future{T}, Loop?)"/>),
+    /// a coroutine becomes a new task, and any other awaitable — a <see cref="System.Threading.Tasks.Task"/>,
+    /// or an object with a public <c>GetAwaiter()</c> method, as <c>await</c> accepts — is wrapped in a
+    /// <see cref="LoopTask{T}"/> of <see cref="object"/> that awaits it and returns its result (null when
+    /// it has none). Anything else raises <see cref="ArgumentTypeException"/>.
     /// </summary>
     public static Future EnsureFuture(object awaitable, Loop? loop = null) =>
         awaitable is Future f ? EnsureFutureChecked(f, loop) : EnsureFutureOn(loop ?? GetEventLoop(), awaitable);
@@ -152,10 +155,38 @@ public static class Asyncio
         Future f => f,
         ICoroutine c => c.CreateTaskOn(loop),
         Task t => loop.CreateTask(AwaitExternal(t)),
+        _ when AwaiterPattern.TryBind(awaitable) is { } other => loop.CreateTask(AwaitOther(other)),
         _ => throw new ArgumentTypeException("An asyncio.Future, a coroutine or an awaitable is required"),
     };
 
     private static async Coroutine AwaitExternal(Task task) => await task;
+
+    private static async Coroutine<object?> AwaitOther(AwaiterPattern awaitable) => await awaitable;
+
+    /// <summary>
+    /// Runs futures concurrently and completes with their results in argument order, whatever the
+    /// order they finish in (asyncio's <c>gather</c>). The first child to fail or be cancelled completes
+    /// the gather with that exception (a <see cref="CancelledException"/> for a cancelled child) and
+    /// the other children keep running. Cancelling the returned future cancels every unfinished child.
+    /// A future passed twice is gathered once and its result appears in both places; with no
+    /// arguments the result is an empty array at once.
+    /// </summary>
+    /// <typeparam name="T">The children's result type.</typeparam>
+    /// <param name="children">Futures or tasks, all of one loop.</param>
+    /// <exception cref="ArgumentException">The children belong to different loops.</exception>
+    /// <example>
+    /// <code>
+    /// int[] both = await Asyncio.Gather(Asyncio.CreateTask(A()), Asyncio.CreateTask(B()));
+    /// </code>
+    /// </example>
+    public static Future<T[]> Gather<T>(params Future<T>[] children)
+    {
+        ArgumentNullException.ThrowIfNull(children);
+        if (children.Length > 0) return GatheringFuture<T>.Start(children);
+        var empty = GetEventLoop().CreateFuture<T[]>();
+        empty.SetResult([]);
+        return empty;
+    }
 
     /// <summary>
     /// Suspends the current task for <paramref name="seconds"/>. Zero or negative yields for exactly one

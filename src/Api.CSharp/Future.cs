@@ -158,6 +158,15 @@ public class Future<T> : Future
         FailCore(exception, "SetException");
     }
 
+    /// <summary>
+    /// Completes the future with a new instance of <typeparamref name="TException"/> (asyncio's
+    /// <c>set_exception(ValueError)</c> given the class rather than an instance).
+    /// </summary>
+    /// <typeparam name="TException">The exception type; its parameterless constructor creates the instance.</typeparam>
+    /// <exception cref="InvalidStateException">The future is already done.</exception>
+    /// <exception cref="InvalidOperationException">This is a task: only its coroutine completes it.</exception>
+    public void SetException<TException>() where TException : Exception, new() => SetException(new TException());
+
     /// <inheritdoc />
     public override bool Cancel(string? message = null) => CancelCore(message);
 
@@ -207,6 +216,11 @@ public class Future<T> : Future
         _ownCancellation = null;
         return own ?? new CancelledException(FSharpOption<string>.get_IsSome(message) ? message!.Value : null);
     }
+
+    // asyncio's _make_cancelled_error(): what a consumer of this cancelled future receives, the
+    // coroutine's own CancelledException (with its message) the first time.
+    internal CancelledException CancelledError() =>
+        TakeCancellation(_state is FutureState<T, DoneCallback>.Cancelled c ? c.message : null);
 
     private static FSharpOption<string>? Message(string? message) => message is null ? FSharpOption<string>.None : FSharpOption<string>.Some(message);
 

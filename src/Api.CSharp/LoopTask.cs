@@ -136,7 +136,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper
                     w.waiter.AddDoneCallbackNoContext(_wakeup ??= OnWakeup);
                     break;
                 case TaskCommand<Future>.CancelWaiter c:
-                    c.waiter.Cancel(Text(c.message));
+                    if (!c.waiter.Cancel(Text(c.message))) Apply(TaskInput<Future>.NewWaiterRefusedCancel(c.message));
                     break;
                 case TaskCommand<Future>.Finish f:
                     Finish(f.Item);

@@ -2,7 +2,8 @@ namespace Aio.Examples;
 
 /// <summary>
 /// `dotnet run --project tests/Examples` prints the transcripts of the seed's four programs;
-/// `-- NAME` runs one of them (create_task, cancel_task, cancel_task2, ensure_future).
+/// `-- NAME` runs one of them (create_task, cancel_task, cancel_task2, ensure_future);
+/// `-- conformance NNN` prints the trace of one ported conformance scenario.
 /// </summary>
 public static class Program
 {
@@ -16,6 +17,17 @@ public static class Program
 
     public static int Main(string[] args)
     {
+        if (args is ["conformance", var number])
+        {
+            var scenario = Conformance.ConformanceTests.Scenarios.FirstOrDefault(s => s.Number == number);
+            if (scenario.Run is null)
+            {
+                Console.Error.WriteLine($"no ported scenario {number}; choose from: {string.Join(", ", Conformance.ConformanceTests.Scenarios.Select(s => s.Number))}");
+                return 2;
+            }
+            scenario.Run(Console.Out);
+            return 0;
+        }
         var chosen = Seed.Where(e => args.Length == 0 || args.Contains(e.Name)).ToList();
         if (chosen.Count == 0)
         {

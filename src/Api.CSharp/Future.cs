@@ -254,6 +254,9 @@ public class Future<T> : Future
     internal override WaiterOutcome Outcome => _state switch
     {
         FutureState<T, DoneCallback>.Cancelled => WaiterOutcome.WaiterCancelled,
+        // A future that failed with a CancelledException (a gather whose child was cancelled) raises a
+        // cancellation at the await, so a pending cancel must keep that error, as for a cancelled waiter.
+        FutureState<T, DoneCallback>.Failed f when f.error is CancelledException => WaiterOutcome.WaiterCancelled,
         FutureState<T, DoneCallback>.Failed => WaiterOutcome.WaiterFailed,
         _ => WaiterOutcome.WaiterSucceeded,
     };

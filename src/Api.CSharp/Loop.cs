@@ -67,6 +67,9 @@ public sealed partial class Loop : IDisposable
 
     internal ILoopTask? CurrentTask => _currentTask;
 
+    // Iterations started so far: lets tests count iterations between two points exactly.
+    internal long Iterations => _state.Iterations;
+
     internal IReadOnlyList<ILoopTask> LiveTasks => [.. _liveTasks];
 
     // ---- scheduling ----------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ type StepFault =
 /// How the waiter a task was suspended on ended; its wakeup callback reports this.
 type WaiterOutcome =
     | WaiterSucceeded
+    /// Awaiting it raises an exception that is not a cancellation.
     | WaiterFailed
+    /// Awaiting it raises a CancelledError (it was cancelled, or failed with one).
     | WaiterCancelled
 
 /// The argument of a scheduled step: step(None), a wakeup from the waiter, or step(RuntimeError).

@@ -12,18 +12,17 @@ public readonly struct CoroutineAwaiter<T> : ILoopAwaiter
     internal CoroutineAwaiter(Coroutine<T> coroutine) => _coroutine = coroutine;
 
     /// <summary>
-    /// Starts the coroutine (inline, on first ask) and tells whether it already finished.
+    /// Starts the coroutine inline and tells whether it already finished.
     /// </summary>
     public bool IsCompleted
     {
         get
         {
-            if (!_coroutine.IsStarted)
-            {
-                if (Loop.CurrentTaskOnThisThread is null)
-                    throw new InvalidOperationException($"Coroutine {_coroutine.Name}() can only be awaited inside a running loop task. Run it with Asyncio.Run(...) or loop.RunUntilComplete(...).");
-                _coroutine.Start();
-            }
+            // The compiler asks once per await, so starting here runs the coroutine exactly once;
+            // Start() refuses a coroutine that already ran, as asyncio refuses to reuse one.
+            if (Loop.CurrentTaskOnThisThread is null)
+                throw new InvalidOperationException($"Coroutine {_coroutine.Name}() can only be awaited inside a running loop task. Run it with Asyncio.Run(...) or loop.RunUntilComplete(...).");
+            _coroutine.Start();
             return _coroutine.IsCompleted;
         }
     }

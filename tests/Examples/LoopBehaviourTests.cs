@@ -1,0 +1,236 @@
+using System.Runtime.CompilerServices;
+using Xunit;
+
+namespace Aio.Examples;
+
+/// <summary>Worked examples of the shell's behaviour, named Member_Condition_Outcome.</summary>
+public class LoopBehaviourTests
+{
+    private static List<ExceptionContext> CollectReports(Loop loop)
+    {
+        var reports = new List<ExceptionContext>();
+        loop.SetExceptionHandler((_, context) =>
+        {
+            lock (reports) reports.Add(context);
+        });
+        return reports;
+    }
+
+    private static void CollectGarbage()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
+    // Kept out of line so that no local of the test method keeps the future reachable.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void DropFailedFuture(Loop loop, bool retrieve, string message)
+    {
+        var f = loop.CreateFuture<int>();
+        f.SetException(new InvalidOperationException(message));
+        if (retrieve) f.Exception();
+    }
+
+    [Fact]
+    public void Future_ExceptionNeverRetrieved_ReportedOnceAfterCollection()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        var reports = CollectReports(loop);
+        DropFailedFuture(loop, retrieve: false, "lost");
+        DropFailedFuture(loop, retrieve: true, "read");
+        CollectGarbage();
+        CollectGarbage();
+        var report = Assert.Single(reports);
+        Assert.Equal("Future exception was never retrieved", report.Message);
+        Assert.Equal("lost", report.Exception!.Message);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RunFailingTask(Loop loop)
+    {
+        static async Coroutine Fails()
+        {
+            await Asyncio.Sleep(0);
+            throw new ArgumentException("task failed");
+        }
+
+        var task = loop.CreateTask(Fails(), name: "F");
+        loop.CallLater(1, loop.Stop);
+        loop.RunForever();
+        Assert.True(task.Done);
+    }
+
+    [Fact]
+    public void LoopTask_FailsAndNobodyLooks_ReportedAsTaskException()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        var reports = CollectReports(loop);
+        RunFailingTask(loop);
+        CollectGarbage();
+        CollectGarbage();
+        var report = Assert.Single(reports);
+        Assert.Equal("Task exception was never retrieved", report.Message);
+        Assert.IsType<ArgumentException>(report.Exception);
+        Assert.True(report.ContainsKey("task"));
+    }
+
+    [Fact]
+    public void Close_InDebugMode_ReportsPendingTasksAndUnretrievedExceptionsAtOnce()
+    {
+        var loop = new Loop(LoopClock.Virtual) { Debug = true };
+        var reports = CollectReports(loop);
+        var parked = loop.CreateFuture<int>();
+
+        async Coroutine Parks() => await parked;
+
+        var task = loop.CreateTask(Parks(), name: "P");
+        var failed = loop.CreateFuture<int>();
+        failed.SetException(new InvalidOperationException("never read"));
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        loop.Close();
+        Assert.Equal(["Task was destroyed but it is pending!", "Future exception was never retrieved"], reports.Select(r => r.Message));
+        GC.KeepAlive(task);
+        GC.KeepAlive(failed);
+    }
+
+    [Fact]
+    public void Coroutine_AwaitsSystemTask_ResumesOnTheLoopThreadWithTheResult()
+    {
+        using var loop = new Loop();
+        var loopThread = Environment.CurrentManagedThreadId;
+
+        async Coroutine<(int, bool)> UsesTpl()
+        {
+            var value = await Task.Run(() => 21 * 2);
+            return (value, Environment.CurrentManagedThreadId == loopThread);
+        }
+
+        Assert.Equal((42, true), loop.RunUntilComplete(UsesTpl()));
+    }
+
+    [Fact]
+    public void Cancel_WhileAwaitingSystemTask_LetsItFinishThenRaisesAtTheNextLoopAwait()
+    {
+        using var loop = new Loop();
+        var log = new List<string>();
+        var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        async Coroutine Worker()
+        {
+            log.Add("got " + await gate.Task);
+            try
+            {
+                await Asyncio.Sleep(0);
+                log.Add("not cancelled");
+            }
+            catch (CancelledException e)
+            {
+                log.Add($"cancelled at the next await: {e.CancelMessage}");
+                throw;
+            }
+        }
+
+        var task = loop.CreateTask(Worker(), name: "W");
+        loop.CallLater(0.01, () =>
+        {
+            log.Add("cancel -> " + task.Cancel("stop"));
+            ThreadPool.QueueUserWorkItem(_ => gate.SetResult("external result"));
+        });
+        Assert.Throws<CancelledException>(() => loop.RunUntilComplete(task));
+        Assert.Equal(["cancel -> True", "got external result", "cancelled at the next await: stop"], log);
+        Assert.True(task.Cancelled);
+    }
+
+    [Fact]
+    public void PublicTypes_ComparedWithImplicitUsings_NoneCollide()
+    {
+        string[] reserved = ["Task", "Lock", "Semaphore", "Timeout", "Barrier", "Queue"];
+        var names = typeof(Loop).Assembly.GetExportedTypes().Select(t => t.Name.Split('`')[0]);
+        Assert.Empty(names.Intersect(reserved));
+    }
+
+    [Fact]
+    public void HandleCancel_AfterTheCallbackRan_ChangesNothing()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        var runs = 0;
+        var handle = loop.CallSoon(() => runs++);
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        handle.Cancel();
+        Assert.Equal(1, runs);
+        Assert.False(handle.Cancelled);
+    }
+
+    [Fact]
+    public void ExceptionHandler_ThatThrows_IsReportedByTheDefaultAndTheLoopKeepsRunning()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        var ran = new List<string>();
+        loop.SetExceptionHandler((_, _) => throw new InvalidOperationException("handler broke"));
+        var stderr = Console.Error;
+        var captured = new StringWriter();
+        Console.SetError(captured);
+        try
+        {
+            loop.CallSoon(() => throw new ArgumentException("first"));
+            loop.CallSoon(() => ran.Add("second"));
+            loop.CallSoon(loop.Stop);
+            loop.RunForever();
+        }
+        finally
+        {
+            Console.SetError(stderr);
+        }
+        Assert.Equal(["second"], ran);
+        Assert.StartsWith("Unhandled error in exception handler", captured.ToString());
+    }
+
+    [Fact]
+    public void Coroutine_AwaitedAfterItRanAsATask_ThrowsNamingTheCoroutine()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+
+        static async Coroutine<int> Once()
+        {
+            await Asyncio.Sleep(0);
+            return 1;
+        }
+
+        var coroutine = Once();
+        loop.RunUntilComplete(loop.CreateTask(coroutine));
+
+        async Coroutine<int> AwaitsAgain() => await coroutine;
+
+        var error = Assert.Throws<InvalidOperationException>(() => loop.RunUntilComplete(AwaitsAgain()));
+        Assert.StartsWith("Coroutine Once() was already started", error.Message);
+    }
+
+    [Fact]
+    public void LoopTaskSetResult_OnATask_ThrowsBecauseOnlyItsCoroutineCompletesIt()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+
+        static async Coroutine<int> Body()
+        {
+            await Asyncio.Sleep(0);
+            return 1;
+        }
+
+        var task = loop.CreateTask(Body());
+        var error = Assert.Throws<InvalidOperationException>(() => task.SetResult(2));
+        Assert.Equal("Task does not support set_result operation", error.Message);
+        Assert.Equal(1, loop.RunUntilComplete(task));
+    }
+
+    [Fact]
+    public void FutureResult_WhilePending_ThrowsInvalidState()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        var f = loop.CreateFuture<int>();
+        var error = Assert.Throws<InvalidStateException>(() => f.Result());
+        Assert.StartsWith("Result is not ready", error.Message);
+    }
+}

@@ -19,7 +19,6 @@ public class Handle
     private readonly object? _arg;
     private readonly ExecutionContext? _context;
     private HandleLife _life = HandleLife.Queued;
-    internal HandleRef Ref;
 
     internal Handle(Loop loop, Delegate callback, object? arg, ExecutionContext? context)
     {
@@ -42,8 +41,11 @@ public class Handle
     {
         var (life, mustUnqueue) = HandleState.cancel(_life);
         _life = life;
-        if (mustUnqueue) Loop.Unschedule(this);
+        if (mustUnqueue && this is TimerHandle timer) Loop.Unschedule(timer);
     }
+
+    // A task's step handle is reused for each of its steps: only one is ever queued at a time.
+    internal void Rearm() => _life = HandleLife.Queued;
 
     // Runs the callback in the execution context captured when it was scheduled. The loop's
     // interpreter calls this and routes any exception to the exception handler.
@@ -80,4 +82,6 @@ public sealed class TimerHandle : Handle
 
     /// <summary>The absolute deadline, on the loop's clock (<see cref="Loop.Time"/>).</summary>
     public double When { get; }
+
+    internal TimerKey Key;
 }

@@ -64,14 +64,20 @@ public sealed partial class Loop
         while (_inbox.TryDequeue(out var handle))
             if (!handle.Cancelled) CallSoonInternal(handle);
 
-        var (state, _) = Scheduler.runOnce(Time(), s_resolution, _state);
+        var firstDue = _state.Ready.Tail;
+        var (state, due, _) = Scheduler.runOnce(Time(), s_resolution, _state);
         _state = state;
+        for (var list = due; !list.IsEmpty; list = list.Tail) Store(firstDue++, list.Head);
         while (true)
         {
-            var (next, item) = Scheduler.next(_state);
+            var front = Scheduler.front(_state);
+            var slot = front.IsValueSome ? (int)(front.Value & (_ring.Length - 1)) : -1;
+            var handle = slot >= 0 ? _ring[slot] : null;
+            var (next, item) = Scheduler.next(handle is { Cancelled: true }, _state);
             _state = next;
             if (item.IsIterationDone) break;
-            if (item.IsRunHandle) RunGuarded(item.handle);
+            _ring[slot] = null;
+            if (item.IsRunEntry) RunGuarded(handle!);
         }
     }
 
@@ -163,6 +169,7 @@ public sealed partial class Loop
         if (IsClosed) return;
         if (Debug) ReportLeftovers();
         _state = Scheduler.close(_state);
+        Array.Clear(_ring);
         while (_inbox.TryDequeue(out _)) { }
     }
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Aio.Core;
-using Microsoft.FSharp.Core;
 
 namespace Aio;
 
@@ -122,7 +121,9 @@ public sealed partial class Loop : IDisposable
     {
         if (double.IsNaN(when)) throw new ArgumentException("The deadline is NaN: pass a number of seconds.", nameof(when));
         var handle = new TimerHandle(this, when, callback, argument, ExecutionContext.Capture());
-        handle.Ref = Accept(Scheduler.callAt(when, handle, _state));
+        var result = Scheduler.callAt(when, handle, _state);
+        if (result.IsError) throw Closed();
+        (_state, handle.Key) = result.ResultValue;
         return handle;
     }
 
@@ -150,17 +151,36 @@ public sealed partial class Loop : IDisposable
         catch (InvalidOperationException) when (IsClosed) { }
     }
 
-    internal void CallSoonInternal(Handle handle) => handle.Ref = Accept(Scheduler.callSoon(handle, _state));
-
-    private HandleRef Accept(FSharpResult<(LoopState<Handle>, HandleRef), ScheduleRefusal> result)
+    internal void CallSoonInternal(Handle handle)
     {
+        var result = Scheduler.callSoon(_state);
         if (result.IsError) throw Closed();
-        var (state, handleRef) = result.ResultValue;
+        var (state, number) = result.ResultValue;
         _state = state;
-        return handleRef;
+        Store(number, handle);
     }
 
-    internal void Unschedule(Handle handle) => _state = Scheduler.cancel(handle.Ref, _state);
+    internal void Unschedule(TimerHandle handle) => _state = Scheduler.cancelTimer(handle.Key, _state);
+
+    // The ready entries' handles, kept under their entry numbers (the core holds only the numbers).
+    // A power-of-two ring: an entry's slot is its number masked, so appending and popping never move
+    // anything; it doubles when the queue outgrows it.
+    private Handle?[] _ring = new Handle?[64];
+
+    private void Store(long number, Handle handle)
+    {
+        if (number - _state.Ready.Head >= _ring.Length) Grow(number);
+        _ring[number & (_ring.Length - 1)] = handle;
+    }
+
+    // Moves the entries stored so far (numbers Head up to the one being stored) into a ring twice as big.
+    private void Grow(long upTo)
+    {
+        var bigger = new Handle?[_ring.Length * 2];
+        for (var n = _state.Ready.Head; n < upTo; n++)
+            bigger[n & (bigger.Length - 1)] = _ring[n & (_ring.Length - 1)];
+        _ring = bigger;
+    }
 
     private static InvalidOperationException Closed() => new("Event loop is closed");
 

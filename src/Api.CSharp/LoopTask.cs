@@ -29,6 +29,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper
     private Future? _suspendedOn;
     private WaiterKind? _suspendKind;
     private Action<Future>? _wakeup;
+    private Handle? _stepHandle;
     private readonly ExecutionContext? _context;
     private readonly LinkedListNode<ILoopTask> _liveNode;
 
@@ -127,7 +128,10 @@ public class LoopTask<T> : Future<T>, ITaskStepper
             {
                 case TaskCommand<Future>.ScheduleStep s:
                     _nextStep = s.Item;
-                    Loop.CallSoonInternal(new Handle(Loop, s_step, this, _context));
+                    // One handle serves every step: a task never has two steps queued.
+                    var step = _stepHandle ??= new Handle(Loop, s_step, this, _context);
+                    step.Rearm();
+                    Loop.CallSoonInternal(step);
                     break;
                 case TaskCommand<Future>.RunCoroutine r:
                     RunCoroutine(r.Item);

@@ -1,18 +1,7 @@
 namespace Aio.Core
 
-/// Where a handle is, by its identity: a plain ready entry, or a timer (which becomes a ready entry
-/// with the same sequence number when it falls due).
-[<Struct>]
-type HandleRef =
-    | SoonRef of id: int64
-    | TimerRef of key: TimerKey
-
-    member r.Id =
-        match r with
-        | SoonRef id -> id
-        | TimerRef k -> k.Seq
-
-/// A handle's own life: queued until it runs or is cancelled; both are final.
+/// A handle's own life: queued until it runs or is cancelled; both are final (a task's step handle is
+/// re-armed for its next step, which starts a new life).
 type HandleLife =
     | Queued
     | Ran
@@ -20,7 +9,8 @@ type HandleLife =
 
 module HandleState =
 
-    /// Handle.cancel(): idempotent; only a queued handle must also leave the loop's queues.
+    /// Handle.cancel(): idempotent. True when the handle was still queued, so that a timer still
+    /// waiting must also leave the timer queue (a ready entry is skipped when popped: see Scheduler.next).
     let cancel life =
         match life with
         | Queued -> struct (CancelledHandle, true)

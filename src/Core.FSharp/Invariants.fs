@@ -5,29 +5,18 @@ namespace Aio.Core
 module Invariants =
 
     let checkLoop (s: LoopState<'H>) : string list =
-        let readyIds = ReadyQueue.toList s.Ready |> List.map (fun (struct (id, _)) -> id)
-
         let timerKeys = TimerQueue.toList s.Timers |> List.map fst
 
-        [
-            if s.BatchLeft < 0 || s.BatchLeft > ReadyQueue.count s.Ready then
-                sprintf "batch snapshot %d outside 0..%d queued entries" s.BatchLeft (ReadyQueue.count s.Ready)
-            if List.length readyIds <> ReadyQueue.count s.Ready then
-                "ready queue count disagrees with its items"
-            if not (Set.isSubset s.CancelledReady (Set.ofList readyIds)) then
-                "a cancelled ready id is not in the ready queue"
-            if List.distinct readyIds <> readyIds then
-                "a ready id is queued twice"
-            if
-                readyIds |> List.exists (fun id -> id >= s.NextSeq)
-                || timerKeys |> List.exists (fun k -> k.Seq >= s.NextSeq)
-            then
-                "an id is not below the next sequence number"
-            if timerKeys <> List.sort timerKeys then
-                "timers are not in (deadline, sequence) order"
-            if s.Closed && not (ReadyQueue.isEmpty s.Ready && TimerQueue.isEmpty s.Timers) then
-                "a closed loop still holds work"
-        ]
+        [ if s.Ready.Head > s.Ready.Tail then
+              sprintf "ready queue head %d is past its tail %d" s.Ready.Head s.Ready.Tail
+          if s.BatchEnd > s.Ready.Tail then
+              sprintf "the iteration snapshot ends at %d, past the queue's tail %d" s.BatchEnd s.Ready.Tail
+          if timerKeys |> List.exists (fun k -> k.Seq >= s.NextTimerSeq) then
+              "a timer's sequence number is not below the next one"
+          if timerKeys <> List.sort timerKeys then
+              "timers are not in (deadline, sequence) order"
+          if s.Closed && not (ReadyQueue.isEmpty s.Ready && TimerQueue.isEmpty s.Timers) then
+              "a closed loop still holds work" ]
 
     let checkTask (s: TaskState<'W>) : string list =
         [

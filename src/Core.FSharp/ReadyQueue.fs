@@ -1,47 +1,34 @@
 namespace Aio.Core
 
-/// A persistent FIFO queue (front list + reversed back list): O(1) enqueue, amortised O(1) dequeue,
-/// and a count, which the iteration snapshot of SEMANTICS §1.2 needs.
-type ReadyQueue<'T> =
-    private
-        {
-            Front: 'T list
-            Back: 'T list
-            Size: int
-        }
+/// The ready queue as the core keeps it. Entries are numbered consecutively as they are appended, so
+/// the FIFO is the range [Head, Tail) of those numbers and needs no storage of its own: the shell keeps
+/// each entry's payload under its number, and the core decides which number runs next. Appending and
+/// popping are struct copies, with no allocation on the loop's hottest path.
+[<Struct>]
+type ReadyQueue = { Head: int64; Tail: int64 }
 
 module ReadyQueue =
 
-    let empty<'T> : ReadyQueue<'T> = { Front = []; Back = []; Size = 0 }
+    let empty = { Head = 0L; Tail = 0L }
 
-    let count (q: ReadyQueue<'T>) = q.Size
+    let count (q: ReadyQueue) = int (q.Tail - q.Head)
 
-    let isEmpty (q: ReadyQueue<'T>) = q.Size = 0
+    let isEmpty (q: ReadyQueue) = q.Head = q.Tail
 
-    let enqueue x (q: ReadyQueue<'T>) =
-        { q with
-            Back = x :: q.Back
-            Size = q.Size + 1
-        }
+    /// Appends one entry; returns the queue and the entry's number.
+    let enqueue (q: ReadyQueue) = struct ({ q with Tail = q.Tail + 1L }, q.Tail)
 
-    let tryDequeue (q: ReadyQueue<'T>) : struct ('T voption * ReadyQueue<'T>) =
-        match q.Front with
-        | x :: rest ->
-            struct (ValueSome x,
-                    { q with
-                        Front = rest
-                        Size = q.Size - 1
-                    })
-        | [] ->
-            match List.rev q.Back with
-            | x :: rest ->
-                struct (ValueSome x,
-                        {
-                            Front = rest
-                            Back = []
-                            Size = q.Size - 1
-                        })
-            | [] -> struct (ValueNone, q)
+    /// Appends n entries; returns the queue and the first entry's number.
+    let enqueueMany (n: int) (q: ReadyQueue) =
+        struct ({ q with Tail = q.Tail + int64 n }, q.Tail)
 
-    /// Items front to back.
-    let toList (q: ReadyQueue<'T>) = q.Front @ List.rev q.Back
+    /// The number of the front entry, if any.
+    let front (q: ReadyQueue) =
+        if isEmpty q then ValueNone else ValueSome q.Head
+
+    /// Removes the front entry.
+    let dequeue (q: ReadyQueue) =
+        if isEmpty q then q else { q with Head = q.Head + 1L }
+
+    /// Entry numbers front to back.
+    let toList (q: ReadyQueue) = [ q.Head .. q.Tail - 1L ]

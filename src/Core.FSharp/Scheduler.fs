@@ -20,106 +20,79 @@ type ClockPolicy =
     | RealClock
     | VirtualClock
 
-/// What the shell does next while running an iteration's batch.
+/// What the shell does next while running an iteration's batch, naming the ready entry by number.
 [<Struct>]
-type BatchItem<'H> =
-    | RunHandle of handle: 'H
-    | SkipCancelled
+type BatchItem =
+    | RunEntry of run: int64
+    | SkipEntry of skip: int64
     | IterationDone
 
-/// The loop's scheduling state (SEMANTICS §1.1), as an immutable value. 'H is the shell's handle payload.
-/// `BatchLeft` is the part of the iteration snapshot not popped yet: anything queued after the
-/// snapshot sits behind it and waits for a later iteration.
+/// The loop's scheduling state (SEMANTICS §1.1), as an immutable struct value. 'H is the shell's timer
+/// payload. Ready entries with numbers below `BatchEnd` form the running iteration's snapshot: anything
+/// appended after the snapshot sits behind it and waits for a later iteration.
+[<Struct>]
 type LoopState<'H> =
-    {
-        Ready: ReadyQueue<struct (int64 * 'H)>
-        Timers: TimerQueue<'H>
-        /// Ids of ready entries cancelled while queued; they are skipped (and forgotten) when popped.
-        CancelledReady: Set<int64>
-        NextSeq: int64
-        Stopping: bool
-        Closed: bool
-        BatchLeft: int
-        Iterations: int64
-    }
+    { Ready: ReadyQueue
+      BatchEnd: int64
+      Timers: TimerQueue<'H>
+      NextTimerSeq: int64
+      Stopping: bool
+      Closed: bool
+      Iterations: int64 }
 
 /// The pure scheduler: SEMANTICS §1.2–§1.4 as functions from state (and time) to state and decisions.
 module Scheduler =
 
     let empty<'H> : LoopState<'H> =
-        {
-            Ready = ReadyQueue.empty
-            Timers = TimerQueue.empty
-            CancelledReady = Set.empty
-            NextSeq = 0L
-            Stopping = false
-            Closed = false
-            BatchLeft = 0
-            Iterations = 0L
-        }
+        { Ready = ReadyQueue.empty
+          BatchEnd = 0L
+          Timers = TimerQueue.empty
+          NextTimerSeq = 0L
+          Stopping = false
+          Closed = false
+          Iterations = 0L }
 
-    /// call_soon: FIFO at the end of the ready queue.
-    let callSoon (h: 'H) (s: LoopState<'H>) : Result<struct (LoopState<'H> * HandleRef), ScheduleRefusal> =
+    /// call_soon: FIFO at the end of the ready queue. Returns the new entry's number, under which the
+    /// shell keeps the handle.
+    let callSoon (s: LoopState<'H>) : Result<struct (LoopState<'H> * int64), ScheduleRefusal> =
         if s.Closed then
             Error LoopIsClosed
         else
-            let id = s.NextSeq
-
-            Ok(
-                struct ({ s with
-                            Ready = ReadyQueue.enqueue (struct (id, h)) s.Ready
-                            NextSeq = id + 1L
-                        },
-                        SoonRef id)
-            )
+            let struct (ready, number) = ReadyQueue.enqueue s.Ready
+            Ok(struct ({ s with Ready = ready }, number))
 
     /// call_at: ordered by (deadline, registration sequence).
-    let callAt
-        (deadline: float)
-        (h: 'H)
-        (s: LoopState<'H>)
-        : Result<struct (LoopState<'H> * HandleRef), ScheduleRefusal> =
+    let callAt (deadline: float) (h: 'H) (s: LoopState<'H>) : Result<struct (LoopState<'H> * TimerKey), ScheduleRefusal> =
         if s.Closed then
             Error LoopIsClosed
         else
-            let key = { Deadline = deadline; Seq = s.NextSeq }
+            let key = { Deadline = deadline; Seq = s.NextTimerSeq }
 
             Ok(
                 struct ({ s with
                             Timers = TimerQueue.add key h s.Timers
-                            NextSeq = s.NextSeq + 1L
-                        },
-                        TimerRef key)
+                            NextTimerSeq = s.NextTimerSeq + 1L },
+                        key)
             )
 
-    /// Takes a queued handle out of the loop's queues (the handle's own HandleState decided it was queued).
-    /// A timer still waiting is removed outright; a ready entry is remembered and skipped when popped.
-    let cancel (r: HandleRef) (s: LoopState<'H>) =
-        match r with
-        | TimerRef k when TimerQueue.contains k s.Timers ->
-            { s with
-                Timers = TimerQueue.remove k s.Timers
-            }
-        | _ when s.Closed -> s
-        | _ ->
-            { s with
-                CancelledReady = Set.add r.Id s.CancelledReady
-            }
+    /// A cancelled timer that is still waiting leaves the timer queue at once, so it never keeps the
+    /// loop waiting (SEMANTICS §1.2 step 1 holds by construction). One already moved to the ready queue
+    /// is skipped when popped, like any cancelled ready entry.
+    let cancelTimer (key: TimerKey) (s: LoopState<'H>) =
+        if TimerQueue.contains key s.Timers then
+            { s with Timers = TimerQueue.remove key s.Timers }
+        else
+            s
 
     let stop (s: LoopState<'H>) = { s with Stopping = true }
 
     /// close(): the queues are discarded without running anything.
     let close (s: LoopState<'H>) =
         { s with
-            Ready = ReadyQueue.empty
+            Ready = { s.Ready with Head = s.Ready.Tail }
+            BatchEnd = s.Ready.Tail
             Timers = TimerQueue.empty
-            CancelledReady = Set.empty
-            BatchLeft = 0
-            Closed = true
-        }
-
-    let liveReadyCount (s: LoopState<'H>) =
-        ReadyQueue.count s.Ready - Set.count s.CancelledReady
+            Closed = true }
 
     /// Step 2: how long the poll may block, before any clock policy: None = forever.
     let pollTimeout (now: float) (s: LoopState<'H>) : float voption =
@@ -141,46 +114,35 @@ module Scheduler =
 
     /// Steps 4–5 of one iteration: every timer with deadline < now + resolution moves, in
     /// (deadline, sequence) order, behind what is already queued; then the snapshot is taken.
-    /// Returns the number of entries this iteration will pop.
-    let runOnce (now: float) (resolution: float) (s: LoopState<'H>) : struct (LoopState<'H> * int) =
+    /// Returns the due timers' payloads, which the shell appends in this order (their entry numbers
+    /// continue the queue), and the number of entries this iteration will pop.
+    let runOnce (now: float) (resolution: float) (s: LoopState<'H>) : struct (LoopState<'H> * 'H list * int) =
         let struct (due, timers) = TimerQueue.popDue (now + resolution) s.Timers
-
-        let ready =
-            due
-            |> List.fold (fun q (k: TimerKey, h) -> ReadyQueue.enqueue (struct (k.Seq, h)) q) s.Ready
-
-        let n = ReadyQueue.count ready
+        let payloads = due |> List.map snd
+        let struct (ready, _) = ReadyQueue.enqueueMany payloads.Length s.Ready
 
         struct ({ s with
                     Ready = ready
                     Timers = timers
-                    BatchLeft = n
-                    Iterations = s.Iterations + 1L
-                },
-                n)
+                    BatchEnd = ready.Tail
+                    Iterations = s.Iterations + 1L },
+                payloads,
+                ReadyQueue.count ready)
+
+    /// The entry the iteration pops next, if its snapshot is not exhausted: the shell looks it up to
+    /// tell `next` whether it was cancelled.
+    let front (s: LoopState<'H>) =
+        if s.Ready.Head < s.BatchEnd then ValueSome s.Ready.Head else ValueNone
 
     /// Step 5, one entry at a time, so that a handle cancelled by an earlier callback of the same
-    /// iteration is skipped.
-    let next (s: LoopState<'H>) : struct (LoopState<'H> * BatchItem<'H>) =
-        if s.BatchLeft <= 0 then
+    /// iteration is skipped. `frontCancelled` is the life of the entry `front` named.
+    let next (frontCancelled: bool) (s: LoopState<'H>) : struct (LoopState<'H> * BatchItem) =
+        if s.Ready.Head >= s.BatchEnd then
             struct (s, IterationDone)
         else
-            match ReadyQueue.tryDequeue s.Ready with
-            | struct (ValueSome(struct (id, h)), rest) ->
-                let s' =
-                    { s with
-                        Ready = rest
-                        BatchLeft = s.BatchLeft - 1
-                    }
-
-                if Set.contains id s.CancelledReady then
-                    struct ({ s' with
-                                CancelledReady = Set.remove id s.CancelledReady
-                            },
-                            SkipCancelled)
-                else
-                    struct (s', RunHandle h)
-            | struct (ValueNone, _) -> struct ({ s with BatchLeft = 0 }, IterationDone)
+            let number = s.Ready.Head
+            let s' = { s with Ready = ReadyQueue.dequeue s.Ready }
+            struct (s', (if frontCancelled then SkipEntry number else RunEntry number))
 
     /// After an iteration: run_forever stops iff `stop()` was seen; the flag is cleared for the next run.
     let endIteration (s: LoopState<'H>) : struct (LoopState<'H> * bool) =

@@ -101,11 +101,17 @@ let historyGen: Gen<Op list> =
 
 // ---- the real core, driven like the shell drives it --------------------------------------------------
 
+/// How the driver finds a handle again: a ready entry by number, a timer by its key.
+type private Where =
+    | ReadyAt of int64
+    | TimerAt of TimerKey
+
 type private Driver =
     {
         mutable State: LoopState<Callback>
         mutable Now: float
-        mutable Handles: (Callback * HandleRef * HandleLife ref) list // newest first
+        mutable Ring: Map<int64, Callback> // the shell's side of the ready queue: payloads by entry number
+        mutable Handles: (Callback * Where * HandleLife ref) list // newest first
         mutable Events: Event list // newest first
         mutable Violations: string list
         mutable StopsSeen: int
@@ -121,36 +127,48 @@ let private emit (d: Driver) e = d.Events <- e :: d.Events
 let private schedule (d: Driver) (cb: Callback) (deadline: float option) =
     let result =
         match deadline with
-        | None -> Scheduler.callSoon cb d.State
-        | Some t -> Scheduler.callAt t cb d.State
+        | None ->
+            Scheduler.callSoon d.State
+            |> Result.map (fun (struct (s, n)) -> struct (s, ReadyAt n))
+        | Some t ->
+            Scheduler.callAt t cb d.State
+            |> Result.map (fun (struct (s, k)) -> struct (s, TimerAt k))
 
     match result with
-    | Ok(struct (s, r)) ->
+    | Ok(struct (s, where)) ->
         d.State <- s
-        d.Handles <- (cb, r, ref Queued) :: d.Handles
+        d.Handles <- (cb, where, ref Queued) :: d.Handles
 
         let timer =
-            match r with
-            | TimerRef k -> Some(k.Deadline, k.Seq)
-            | SoonRef _ -> None
+            match where with
+            | TimerAt k -> Some(k.Deadline, k.Seq)
+            | ReadyAt n ->
+                d.Ring <- Map.add n cb d.Ring
+                None
 
         emit d (Scheduled(cb.Id, d.State.Iterations, timer))
     | Error LoopIsClosed -> emit d (Refused cb.Id)
 
     check d
 
+let private lifeOf (d: Driver) (cb: Callback) =
+    d.Handles
+    |> List.pick (fun (c, _, life) -> if c.Id = cb.Id then Some life else None)
+
 let private cancel (d: Driver) index =
     let handles = List.rev d.Handles
 
     if not handles.IsEmpty then
-        let (cb, r, life) = handles.[index % handles.Length]
+        let (cb, where, life) = handles.[index % handles.Length]
         emit d (CancelCalled cb.Id)
         let struct (l, mustUnqueue) = HandleState.cancel life.Value
         life.Value <- l
 
-        if mustUnqueue then
-            d.State <- Scheduler.cancel r d.State
+        match where with
+        | TimerAt k when mustUnqueue ->
+            d.State <- Scheduler.cancelTimer k d.State
             check d
+        | _ -> ()
 
 let private ms (x: int) = float x / 1000.0
 
@@ -162,27 +180,38 @@ let rec private react (d: Driver) (r: Reaction) =
     | StopR -> d.State <- Scheduler.stop d.State
 
 let private runOnce (d: Driver) =
-    let struct (s, n) = Scheduler.runOnce d.Now resolution d.State
+    let firstDue = d.State.Ready.Tail
+    let struct (s, due, n) = Scheduler.runOnce d.Now resolution d.State
     d.State <- s
+    due |> List.iteri (fun i cb -> d.Ring <- Map.add (firstDue + int64 i) cb d.Ring)
     emit d (IterationStarted(s.Iterations, d.Now, n))
     check d
 
     let rec loop () =
-        let struct (s, item) = Scheduler.next d.State
+        let front = Scheduler.front d.State |> ValueOption.map (fun n -> d.Ring.[n])
+
+        let cancelled =
+            match front with
+            | ValueSome cb -> HandleState.isCancelled (lifeOf d cb).Value
+            | ValueNone -> false
+
+        let struct (s, item) = Scheduler.next cancelled d.State
         d.State <- s
         check d
 
-        match item with
-        | IterationDone -> ()
-        | SkipCancelled -> loop ()
-        | RunHandle cb ->
-            match d.Handles |> List.tryFind (fun (c, _, _) -> c.Id = cb.Id) with
-            | Some(_, _, life) -> life.Value <- HandleState.run life.Value
-            | None -> ()
-
+        match item, front with
+        | IterationDone, _ -> ()
+        | SkipEntry n, _ ->
+            d.Ring <- Map.remove n d.Ring
+            loop ()
+        | RunEntry n, ValueSome cb ->
+            d.Ring <- Map.remove n d.Ring
+            let life = lifeOf d cb
+            life.Value <- HandleState.run life.Value
             emit d (Ran(cb.Id, d.State.Iterations, d.Now))
             cb.Reactions |> List.iter (react d)
             loop ()
+        | RunEntry n, ValueNone -> failwithf "entry %d ran without a front" n
 
     loop ()
     let struct (s, stopped) = Scheduler.endIteration d.State
@@ -198,6 +227,7 @@ let runCore (ops: Op list) =
         {
             State = Scheduler.empty
             Now = 0.0
+            Ring = Map.empty
             Handles = []
             Events = []
             Violations = []
@@ -229,6 +259,7 @@ type private Model =
         mutable Timers: (float * int64 * Callback) list // unordered
         mutable Cancelled: int64 list
         mutable Seq: int64
+        mutable TimerSeq: int64 // timers are numbered apart, as the core numbers them
         mutable Stopping: bool
         mutable Closed: bool
         mutable Iteration: int64
@@ -245,6 +276,7 @@ let runModel (ops: Op list) =
             Timers = []
             Cancelled = []
             Seq = 0L
+            TimerSeq = 0L
             Stopping = false
             Closed = false
             Iteration = 0L
@@ -267,7 +299,12 @@ let runModel (ops: Op list) =
             | None -> m.Ready <- m.Ready @ [ seq, cb ]
             | Some t -> m.Timers <- m.Timers @ [ t, seq, cb ]
 
-            emit (Scheduled(cb.Id, m.Iteration, deadline |> Option.map (fun t -> t, seq)))
+            let timer = deadline |> Option.map (fun t -> t, m.TimerSeq)
+
+            if deadline.IsSome then
+                m.TimerSeq <- m.TimerSeq + 1L
+
+            emit (Scheduled(cb.Id, m.Iteration, timer))
 
     let cancel index =
         if not m.Handles.IsEmpty then

@@ -71,6 +71,7 @@ type TaskSim =
 type World =
     {
         mutable Loop: LoopState<Job>
+        mutable Ring: Map<int64, Job> // the shell's side of the ready queue
         Futures: FutureState<unit, int>[]
         mutable Tasks: TaskSim list // by id
         mutable Events: WorldEvent list // newest first
@@ -95,8 +96,10 @@ let private task w id =
     w.Tasks |> List.find (fun t -> t.Id = id)
 
 let private callSoon w job =
-    match Scheduler.callSoon job w.Loop with
-    | Ok(struct (s, _)) -> w.Loop <- s
+    match Scheduler.callSoon w.Loop with
+    | Ok(struct (s, n)) ->
+        w.Loop <- s
+        w.Ring <- Map.add n job w.Ring
     | Error _ -> failwith "the simulated loop never closes"
 
     match Invariants.checkLoop w.Loop with
@@ -311,30 +314,36 @@ and private runCoroutine w (t: TaskSim) resume =
     apply w t (StepEnds(stepEnd, suspendedOn))
 
 let private iterate w =
-    let struct (s, _) = Scheduler.runOnce 0.0 1e-9 w.Loop
+    let struct (s, _, _) = Scheduler.runOnce 0.0 1e-9 w.Loop
     w.Loop <- s
 
     let rec loop () =
-        let struct (s, item) = Scheduler.next w.Loop
+        // simulated jobs are never cancelled
+        let struct (s, item) = Scheduler.next false w.Loop
         w.Loop <- s
 
         match item with
         | IterationDone -> ()
-        | SkipCancelled -> loop ()
-        | RunHandle(StepJob tid) ->
-            let t = task w tid
-            let input = t.NextInput
-            t.NextInput <- Go
-            apply w t (StepStarts input)
-            loop ()
-        | RunHandle(WakeJob(tid, waiter)) ->
-            let outcome =
-                match futureOf w waiter with
-                | Cancelled _ -> WaiterCancelled
-                | Failed _ -> WaiterFailed
-                | _ -> WaiterSucceeded
+        | SkipEntry _ -> loop ()
+        | RunEntry n ->
+            let job = w.Ring.[n]
+            w.Ring <- Map.remove n w.Ring
 
-            apply w (task w tid) (StepStarts(WakeFrom outcome))
+            match job with
+            | StepJob tid ->
+                let t = task w tid
+                let input = t.NextInput
+                t.NextInput <- Go
+                apply w t (StepStarts input)
+            | WakeJob(tid, waiter) ->
+                let outcome =
+                    match futureOf w waiter with
+                    | Cancelled _ -> WaiterCancelled
+                    | Failed _ -> WaiterFailed
+                    | _ -> WaiterSucceeded
+
+                apply w (task w tid) (StepStarts(WakeFrom outcome))
+
             loop ()
 
     loop ()
@@ -349,6 +358,7 @@ let run (ops: WorldOp list) =
     let w =
         {
             Loop = Scheduler.empty
+            Ring = Map.empty
             Futures = Array.create futureCount FutureState.pending
             Tasks = []
             Events = []

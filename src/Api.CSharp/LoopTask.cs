@@ -83,9 +83,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper
     /// </summary>
     public int Uncancel()
     {
-        var (state, commands) = TaskState.transition(TaskInput<Future>.Uncancel, _state);
-        _state = state;
-        Interpret(commands);
+        Apply(TaskState.uncancel(_state));
         return _state.CancelRequests;
     }
 
@@ -110,48 +108,50 @@ public class LoopTask<T> : Future<T>, ITaskStepper
     {
         var input = _nextStep;
         _nextStep = StepInput.Go;
-        Apply(TaskInput<Future>.NewStepStarts(input));
+        Apply(TaskState.startStep(input, _state));
     }
 
-    private void Apply(TaskInput<Future> input)
+    private void Apply((TaskState<Future> State, Commands<Future> Commands) transition)
     {
-        var (state, commands) = TaskState.transition(input, _state);
-        _state = state;
-        Interpret(commands);
+        _state = transition.State;
+        Interpret(transition.Commands);
     }
 
-    private void Interpret(FSharpList<TaskCommand<Future>> commands)
+    private void Interpret(Commands<Future> commands)
     {
-        for (var list = commands; !list.IsEmpty; list = list.Tail)
+        if (commands.Count > 0) Do(commands.First);
+        if (commands.Count > 1) Do(commands.Second);
+    }
+
+    private void Do(TaskCommand<Future> command)
+    {
+        switch (command)
         {
-            switch (list.Head)
-            {
-                case TaskCommand<Future>.ScheduleStep s:
-                    _nextStep = s.Item;
-                    // One handle serves every step: a task never has two steps queued.
-                    var step = _stepHandle ??= new Handle(Loop, s_step, this, _context);
-                    step.Rearm();
-                    Loop.CallSoonInternal(step);
-                    break;
-                case TaskCommand<Future>.RunCoroutine r:
-                    RunCoroutine(r.Item);
-                    break;
-                case TaskCommand<Future>.AddWakeup w:
-                    w.waiter.AddDoneCallbackNoContext(_wakeup ??= OnWakeup);
-                    break;
-                case TaskCommand<Future>.CancelWaiter c:
-                    if (!c.waiter.Cancel(Text(c.message))) Apply(TaskInput<Future>.NewWaiterRefusedCancel(c.message));
-                    break;
-                case TaskCommand<Future>.Finish f:
-                    Finish(f.Item);
-                    break;
-            }
+            case TaskCommand<Future>.ScheduleStep s:
+                _nextStep = s.Item;
+                // One handle serves every step: a task never has two steps queued.
+                var step = _stepHandle ??= new Handle(Loop, s_step, this, _context);
+                step.Rearm();
+                Loop.CallSoonInternal(step);
+                break;
+            case TaskCommand<Future>.RunCoroutine r:
+                RunCoroutine(r.Item);
+                break;
+            case TaskCommand<Future>.AddWakeup w:
+                w.waiter.AddDoneCallbackNoContext(_wakeup ??= OnWakeup);
+                break;
+            case TaskCommand<Future>.CancelWaiter c:
+                if (!c.waiter.Cancel(Text(c.message))) Apply(TaskState.waiterRefusedCancel(c.message, _state));
+                break;
+            case TaskCommand<Future>.Finish f:
+                Finish(f.Item);
+                break;
         }
     }
 
     private static readonly Action<object?> s_step = static t => ((LoopTask<T>)t!).Step();
 
-    private void OnWakeup(Future waiter) => Apply(TaskInput<Future>.NewStepStarts(StepInput.NewWakeFrom(waiter.Outcome)));
+    private void OnWakeup(Future waiter) => Apply(TaskState.startStep(TaskState.wakeFrom(waiter.Outcome), _state));
 
     private void RunCoroutine(Resume resume)
     {
@@ -175,7 +175,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper
         {
             Loop.LeaveTask(this);
         }
-        Apply(TaskInput<Future>.NewStepEnds(StepEnd(), _suspendedOn is null ? FSharpValueOption<Future>.None : FSharpValueOption<Future>.NewValueSome(_suspendedOn)));
+        Apply(TaskState.endStep(StepEnd(), _suspendedOn is null ? FSharpValueOption<Future>.None : FSharpValueOption<Future>.NewValueSome(_suspendedOn), _state));
     }
 
     private StepEnd StepEnd()
@@ -189,7 +189,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper
                 _ => Core.StepEnd.Raised,
             };
         }
-        if (_suspendKind is { } kind) return Core.StepEnd.NewSuspendedOn(kind);
+        if (_suspendKind is { } kind) return TaskState.suspendedOn(kind);
         if (_resume is not null) return Core.StepEnd.Yielded;
         throw new InvalidOperationException($"Task {Name} left a step without finishing or awaiting anything the loop knows.");
     }

@@ -80,7 +80,7 @@ module Lifecycle =
                         let outcome =
                             try
                                 let struct (s', cmds) = TaskState.transition i s
-                                Some(s', cmds)
+                                Some(s', cmds.ToList())
                             with IllegalTaskTransition _ ->
                                 None
 

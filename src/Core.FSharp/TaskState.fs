@@ -83,8 +83,10 @@ type TaskPhase<'W> =
     /// Terminal; the outcome lives in the task's FutureState.
     | Done
 
-/// The task-specific part of a task (the future part is a FutureState beside it).
-/// `MustCancel` is asyncio's pending cancel: a request not yet handed to a waiter.
+/// The task-specific part of a task (the future part is a FutureState beside it), as a struct so that a
+/// transition allocates nothing. `MustCancel` is asyncio's pending cancel: a request not yet handed
+/// to a waiter.
+[<Struct>]
 type TaskState<'W> =
     {
         Phase: TaskPhase<'W>
@@ -92,6 +94,22 @@ type TaskState<'W> =
         MustCancel: bool
         CancelMessage: string option
     }
+
+/// The commands of one transition, in order: at most two, held inline so that the hot path (a step
+/// that yields, resumes or suspends) allocates nothing.
+[<Struct>]
+type Commands<'W> =
+    {
+        Count: int
+        First: TaskCommand<'W>
+        Second: TaskCommand<'W>
+    }
+
+    member c.ToList() =
+        match c.Count with
+        | 0 -> []
+        | 1 -> [ c.First ]
+        | _ -> [ c.First; c.Second ]
 
 /// What `cancel()` answered.
 type CancelAnswer =
@@ -115,18 +133,65 @@ type TaskInput<'W> =
 /// A transition that the current phase does not allow: a shell bug, never user misuse.
 exception IllegalTaskTransition of phase: string * input: string
 
-/// The task lifecycle (SEMANTICS §3.2–§3.5) as one transition table.
+// The commands and inputs the hot path uses, built once per waiter type instead of once per step.
+type private Cached<'W>() =
+    static member val ScheduleGo: TaskCommand<'W> = ScheduleStep Go
+    static member val RunSend: TaskCommand<'W> = RunCoroutine Send
+
+/// The task lifecycle (SEMANTICS §3.2–§3.5) as one transition table. `transition` is the table; the
+/// shell calls the named entry points (`startStep`, `endStep`, `cancel`, `uncancel`, …), which are
+/// its rows, so that it need not allocate an input value per step.
 module TaskState =
 
+    let private none<'W> : Commands<'W> =
+        {
+            Count = 0
+            First = Unchecked.defaultof<_>
+            Second = Unchecked.defaultof<_>
+        }
+
+    let private one (c: TaskCommand<'W>) : Commands<'W> =
+        {
+            Count = 1
+            First = c
+            Second = Unchecked.defaultof<_>
+        }
+
+    let private two (a: TaskCommand<'W>) (b: TaskCommand<'W>) : Commands<'W> = { Count = 2; First = a; Second = b }
+
+    let private wakeSucceeded = WakeFrom WaiterSucceeded
+    let private wakeFailed = WakeFrom WaiterFailed
+    let private wakeCancelled = WakeFrom WaiterCancelled
+
+    /// The wakeup input for a waiter's outcome (shared instances: a wakeup allocates nothing).
+    let wakeFrom outcome =
+        match outcome with
+        | WaiterSucceeded -> wakeSucceeded
+        | WaiterFailed -> wakeFailed
+        | WaiterCancelled -> wakeCancelled
+
+    let private suspendedOrdinary = SuspendedOn OrdinaryWaiter
+    let private suspendedUninterruptible = SuspendedOn UninterruptibleWaiter
+    let private suspendedItself = SuspendedOn ItselfAsWaiter
+    let private suspendedOtherLoop = SuspendedOn OtherLoopWaiter
+
+    /// The step ending "suspended on a waiter of this kind" (shared instances).
+    let suspendedOn kind =
+        match kind with
+        | OrdinaryWaiter -> suspendedOrdinary
+        | UninterruptibleWaiter -> suspendedUninterruptible
+        | ItselfAsWaiter -> suspendedItself
+        | OtherLoopWaiter -> suspendedOtherLoop
+
     /// create_task: the first step is scheduled at once (laziness is the coroutine's).
-    let create () : struct (TaskState<'W> * TaskCommand<'W> list) =
+    let create () : struct (TaskState<'W> * Commands<'W>) =
         {
             Phase = NotStarted
             CancelRequests = 0
             MustCancel = false
             CancelMessage = None
         },
-        [ ScheduleStep Go ]
+        one Cached<'W>.ScheduleGo
 
     let phaseName (p: TaskPhase<'W>) =
         match p with
@@ -153,16 +218,19 @@ module TaskState =
         | Uncancel -> "uncancel()"
         | WaiterRefusedCancel _ -> "waiter refused cancel()"
 
-    let private illegal s i =
+    let private illegal (s: TaskState<'W>) (i: TaskInput<'W>) =
         raise (IllegalTaskTransition(phaseName s.Phase, inputName i))
 
-    /// Step (1)–(3): a pending cancel replaces the incoming input, except an incoming
-    /// cancellation, whose message is kept (the first message wins).
-    let private startStep input s =
+    /// A queued step starts (SEMANTICS §3.2 steps 1–3): a pending cancel replaces the incoming
+    /// input, except an incoming cancellation, whose message is kept (the first message wins).
+    /// Allowed: a first step (Go) from NotStarted; Go or a fault from Scheduled; a wakeup from Suspended.
+    let startStep (input: StepInput) (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
         let interruptible =
-            match s.Phase with
-            | Suspended(_, i) -> i
-            | _ -> true
+            match s.Phase, input with
+            | NotStarted, Go
+            | Scheduled, (Go | Fault _) -> true
+            | Suspended(_, i), WakeFrom _ -> i
+            | _ -> illegal s (StepStarts input)
 
         let resume, s =
             if s.MustCancel && interruptible then
@@ -180,105 +248,116 @@ module TaskState =
 
         match s.Phase, resume with
         // Throwing into a coroutine that never started ends it without running any of its body.
-        | NotStarted, ThrowCancelled m -> struct ({ s with Phase = Done }, [ Finish(EndCancelled m) ])
-        | _ -> struct ({ s with Phase = Running }, [ RunCoroutine resume ])
+        | NotStarted, ThrowCancelled m -> struct ({ s with Phase = Done }, one (Finish(EndCancelled m)))
+        | _, Send -> struct ({ s with Phase = Running }, one Cached<'W>.RunSend)
+        | _ -> struct ({ s with Phase = Running }, one (RunCoroutine resume))
 
-    let private endStep stepEnd (waiter: 'W voption) s =
+    /// The coroutine handed control back (SEMANTICS §3.2 step 4). Allowed only while Running.
+    let endStep (stepEnd: StepEnd) (waiter: 'W voption) (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
+        match s.Phase with
+        | Running -> ()
+        | _ -> illegal s (StepEnds(stepEnd, waiter))
+
         match stepEnd, waiter with
         | Returned, _ when s.MustCancel ->
             struct ({ s with
                         Phase = Done
                         MustCancel = false
                     },
-                    [ Finish(EndCancelled s.CancelMessage) ])
-        | Returned, _ -> struct ({ s with Phase = Done }, [ Finish EndReturned ])
+                    one (Finish(EndCancelled s.CancelMessage)))
+        | Returned, _ -> struct ({ s with Phase = Done }, one (Finish EndReturned))
         | RaisedCancelled m, _ ->
             struct ({ s with
                         Phase = Done
                         MustCancel = false
                     },
-                    [ Finish(EndCancelled m) ])
+                    one (Finish(EndCancelled m)))
         | Raised, _ ->
             struct ({ s with
                         Phase = Done
                         MustCancel = false
                     },
-                    [ Finish EndRaised ])
-        | Yielded, _ -> struct ({ s with Phase = Scheduled }, [ ScheduleStep Go ])
-        | SuspendedOn ItselfAsWaiter, _ -> struct ({ s with Phase = Scheduled }, [ ScheduleStep(Fault AwaitedItself) ])
+                    one (Finish EndRaised))
+        | Yielded, _ -> struct ({ s with Phase = Scheduled }, one Cached<'W>.ScheduleGo)
+        | SuspendedOn ItselfAsWaiter, _ ->
+            struct ({ s with Phase = Scheduled }, one (ScheduleStep(Fault AwaitedItself)))
         | SuspendedOn OtherLoopWaiter, _ ->
-            struct ({ s with Phase = Scheduled }, [ ScheduleStep(Fault WaiterOfOtherLoop) ])
+            struct ({ s with Phase = Scheduled }, one (ScheduleStep(Fault WaiterOfOtherLoop)))
         | SuspendedOn OrdinaryWaiter, ValueSome w when s.MustCancel ->
             // A self-cancel during the step: the waiter is cancelled at once, so even a long sleep raises.
             struct ({ s with
                         Phase = Suspended(w, true)
                         MustCancel = false
                     },
-                    [ AddWakeup w; CancelWaiter(w, s.CancelMessage) ])
-        | SuspendedOn OrdinaryWaiter, ValueSome w -> struct ({ s with Phase = Suspended(w, true) }, [ AddWakeup w ])
+                    two (AddWakeup w) (CancelWaiter(w, s.CancelMessage)))
+        | SuspendedOn OrdinaryWaiter, ValueSome w -> struct ({ s with Phase = Suspended(w, true) }, one (AddWakeup w))
         | SuspendedOn UninterruptibleWaiter, ValueSome w ->
-            struct ({ s with Phase = Suspended(w, false) }, [ AddWakeup w ])
+            struct ({ s with Phase = Suspended(w, false) }, one (AddWakeup w))
         | SuspendedOn _, ValueNone -> raise (IllegalTaskTransition("Running", "await without a waiter"))
 
-    /// cancel(msg) (SEMANTICS §3.4). The answer is in the command list's absence: see `cancel`.
-    let private requestCancel message waiterDone s =
+    /// cancel(msg) (SEMANTICS §3.4): a waiter that is not done is cancelled (and accepts); otherwise
+    /// the request waits as a pending cancel. The answer is refused only once the task is done.
+    let cancel
+        (message: string option)
+        (waiterDone: bool)
+        (s: TaskState<'W>)
+        : struct (TaskState<'W> * CancelAnswer * Commands<'W>) =
         match s.Phase with
-        | Done -> struct (s, [])
+        | Done -> struct (s, CancelRefused, none)
         | Suspended(w, true) when not waiterDone ->
             struct ({ s with
                         CancelRequests = s.CancelRequests + 1
                     },
-                    [ CancelWaiter(w, message) ])
+                    CancelAccepted,
+                    one (CancelWaiter(w, message)))
         | _ ->
             struct ({ s with
                         CancelRequests = s.CancelRequests + 1
                         MustCancel = true
                         CancelMessage = message
                     },
-                    [])
+                    CancelAccepted,
+                    none)
 
-    let private uncancel s =
+    /// uncancel(): reaching 0 withdraws a request not yet handed to a waiter (CPython 3.13).
+    let uncancel (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
         if s.CancelRequests > 0 then
             let n = s.CancelRequests - 1
-            // Reaching 0 withdraws a request not yet handed to a waiter (CPython 3.13).
+
             struct ({ s with
                         CancelRequests = n
                         MustCancel = s.MustCancel && n > 0
                     },
-                    [])
+                    none)
         else
-            struct (s, [])
+            struct (s, none)
 
-    /// The transition table: every (phase, input) pair the lifecycle allows.
-    let transition (input: TaskInput<'W>) (s: TaskState<'W>) : struct (TaskState<'W> * TaskCommand<'W> list) =
-        match s.Phase, input with
-        // A fault is only ever scheduled after a suspension, so a first step starts with Go.
-        | NotStarted, StepStarts Go -> startStep Go s
-        | Scheduled, StepStarts((Go | Fault _) as i) -> startStep i s
-        | Suspended _, StepStarts((WakeFrom _) as i) -> startStep i s
-        | Running, StepEnds(e, w) -> endStep e w s
-        | _, CancelRequested(m, waiterDone) -> requestCancel m waiterDone s
-        | _, Uncancel -> uncancel s
-        | Suspended _, WaiterRefusedCancel m ->
+    /// The waiter refused the cancel the task passed on: it stays with the task as a pending cancel.
+    let waiterRefusedCancel (message: string option) (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
+        match s.Phase with
+        | Suspended _ ->
             struct ({ s with
                         MustCancel = true
-                        CancelMessage = m
+                        CancelMessage = message
                     },
-                    [])
-        | _ -> illegal s input
+                    none)
+        | _ -> illegal s (WaiterRefusedCancel message)
 
-    /// cancel(msg) with its answer: refused only once the task is done.
-    let cancel message waiterDone s =
-        match s.Phase with
-        | Done -> struct (s, CancelRefused, [])
-        | _ ->
-            let struct (s', cmds) = transition (CancelRequested(message, waiterDone)) s
-            struct (s', CancelAccepted, cmds)
+    /// The transition table: every (phase, input) pair the lifecycle allows, by its row.
+    let transition (input: TaskInput<'W>) (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
+        match input with
+        | StepStarts i -> startStep i s
+        | StepEnds(e, w) -> endStep e w s
+        | CancelRequested(m, waiterDone) ->
+            let struct (s', _, commands) = cancel m waiterDone s
+            struct (s', commands)
+        | Uncancel -> uncancel s
+        | WaiterRefusedCancel m -> waiterRefusedCancel m s
 
-    let isDone s =
+    let isDone (s: TaskState<'W>) =
         match s.Phase with
         | Done -> true
         | _ -> false
 
     /// repr's "cancelling": pending with at least one cancel request.
-    let isCancelling s = not (isDone s) && s.CancelRequests > 0
+    let isCancelling (s: TaskState<'W>) = not (isDone s) && s.CancelRequests > 0

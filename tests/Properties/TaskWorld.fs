@@ -123,8 +123,8 @@ let private scheduleCallbacks w waiter (completion: Completion<int>) =
         tids |> List.iter (fun tid -> callSoon w (WakeJob(tid, waiter)))
     | AlreadyDone -> ()
 
-let rec private interpret w (t: TaskSim) (commands: TaskCommand<Waiter> list) =
-    for c in commands do
+let rec private interpret w (t: TaskSim) (commands: Commands<Waiter>) =
+    for c in commands.ToList() do
         match c with
         | ScheduleStep input ->
             t.NextInput <- input

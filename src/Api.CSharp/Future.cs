@@ -67,6 +67,8 @@ public abstract class Future
 
     internal abstract void AddDoneCallbackNoContext(Action<Future> callback);
 
+    internal abstract void AddTaskWakeup(Action<Future> wakeup, ITaskStepper task);
+
     // asyncio's state word: pending, cancelling (tasks), finished or cancelled.
     internal abstract string StateWord { get; }
 }
@@ -85,7 +87,7 @@ public abstract class Future
 /// </example>
 public class Future<T> : Future
 {
-    private FutureState<T, DoneCallback> _state = FutureState<T, DoneCallback>.NewPending(FSharpList<DoneCallback>.Empty);
+    private FutureState<T, DoneCallback> _state = FutureState.pending<T, DoneCallback>();
 
     // A task keeps the CancelledException its coroutine raised, so the first reader sees that very
     // object (with its message); later reads get a fresh one, as in asyncio.
@@ -206,8 +208,14 @@ public class Future<T> : Future
 
     private void ScheduleCallbacks(FSharpList<DoneCallback> callbacks)
     {
-        for (var list = callbacks; !list.IsEmpty; list = list.Tail)
-            Loop.CallSoonInternal(new Handle(Loop, list.Head.Callback, this, list.Head.Context));
+        for (var list = callbacks; !list.IsEmpty; list = list.Tail) Schedule(list.Head);
+    }
+
+    // A task's wakeup reuses the task's own step handle; any other callback gets a handle of its own.
+    private void Schedule(DoneCallback callback)
+    {
+        if (callback.Task is { } task) task.QueueWakeup(this);
+        else Loop.CallSoonInternal(new Handle(Loop, callback.Callback, this, callback.Context));
     }
 
     private CancelledException TakeCancellation(FSharpOption<string>? message)
@@ -233,11 +241,13 @@ public class Future<T> : Future
 
     internal override void AddDoneCallbackNoContext(Action<Future> callback) => AddDoneCallback(new DoneCallback(callback, null));
 
+    internal override void AddTaskWakeup(Action<Future> wakeup, ITaskStepper task) => AddDoneCallback(new DoneCallback(wakeup, null, task));
+
     private void AddDoneCallback(DoneCallback callback)
     {
         var (state, runNow) = FutureState.addCallback(callback, _state);
         _state = state;
-        if (runNow) Loop.CallSoonInternal(new Handle(Loop, callback.Callback, this, callback.Context));
+        if (runNow) Schedule(callback);
     }
 
     /// <inheritdoc />
@@ -289,10 +299,13 @@ public class Future<T> : Future
 
 // A done callback and the execution context it runs in. Equal by delegate only, because
 // RemoveDoneCallback removes a callback whatever context it was added in.
-internal readonly struct DoneCallback(Action<Future> callback, ExecutionContext? context) : IEquatable<DoneCallback>
+internal readonly struct DoneCallback(Action<Future> callback, ExecutionContext? context, ITaskStepper? task = null) : IEquatable<DoneCallback>
 {
     public Action<Future> Callback { get; } = callback;
     public ExecutionContext? Context { get; } = context;
+
+    // Set for a task's wakeup: the task resumes through its own reusable step handle.
+    public ITaskStepper? Task { get; } = task;
     public bool Equals(DoneCallback other) => Callback.Equals(other.Callback);
     public override bool Equals(object? obj) => obj is DoneCallback d && Equals(d);
     public override int GetHashCode() => Callback.GetHashCode();

@@ -10,4 +10,6 @@ internal interface ITaskStepper : ILoopTask
     void SuspendYield(Action continuation);
 
     Exception? TakePendingThrow();
+
+    void QueueWakeup(Future waiter);
 }

@@ -128,17 +128,13 @@ public class LoopTask<T> : Future<T>, ITaskStepper
         switch (command)
         {
             case TaskCommand<Future>.ScheduleStep s:
-                _nextStep = s.Item;
-                // One handle serves every step: a task never has two steps queued.
-                var step = _stepHandle ??= new Handle(Loop, s_step, this, _context);
-                step.Rearm();
-                Loop.CallSoonInternal(step);
+                QueueStep(s.Item);
                 break;
             case TaskCommand<Future>.RunCoroutine r:
                 RunCoroutine(r.Item);
                 break;
             case TaskCommand<Future>.AddWakeup w:
-                w.waiter.AddDoneCallbackNoContext(_wakeup ??= OnWakeup);
+                w.waiter.AddTaskWakeup(_wakeup ??= OnWakeup, this);
                 break;
             case TaskCommand<Future>.CancelWaiter c:
                 if (!c.waiter.Cancel(Text(c.message))) Apply(TaskState.waiterRefusedCancel(c.message, _state));
@@ -151,7 +147,21 @@ public class LoopTask<T> : Future<T>, ITaskStepper
 
     private static readonly Action<object?> s_step = static t => ((LoopTask<T>)t!).Step();
 
-    private void OnWakeup(Future waiter) => Apply(TaskState.startStep(TaskState.wakeFrom(waiter.Outcome), _state));
+    // One handle serves every step and every wakeup: a task never has two of them queued at once.
+    private void QueueStep(StepInput input)
+    {
+        _nextStep = input;
+        var step = _stepHandle ??= new Handle(Loop, s_step, this, _context);
+        step.Rearm();
+        Loop.CallSoonInternal(step);
+    }
+
+    // The waiter is done: its outcome is final, so the wakeup's input can be fixed now.
+    void ITaskStepper.QueueWakeup(Future waiter) => QueueStep(TaskState.wakeFrom(waiter.Outcome));
+
+    // The wakeup as a done callback, for the waiter's repr and RemoveDoneCallback: the waiter itself
+    // resumes the task through QueueWakeup, so no handle is made for it.
+    private void OnWakeup(Future waiter) => ((ITaskStepper)this).QueueWakeup(waiter);
 
     private void RunCoroutine(Resume resume)
     {

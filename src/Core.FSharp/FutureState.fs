@@ -23,10 +23,18 @@ type Completion<'Cb> =
     | Completed of callbacksInOrder: 'Cb list
     | AlreadyDone
 
+// Values every future of a type shares, built once per type instead of once per future.
+type private CachedCompletion<'Cb>() =
+    static member val NoCallbacks: Completion<'Cb> = Completed []
+
+type private CachedFuture<'T, 'Cb>() =
+    static member val Pending: FutureState<'T, 'Cb> = Pending []
+
 /// Pure transitions of SEMANTICS §2.2–§2.3. Each returns the next state and a named outcome.
 module FutureState =
 
-    let pending<'T, 'Cb> : FutureState<'T, 'Cb> = Pending []
+    /// A new pending future (one shared value per type: a future costs nothing until used).
+    let pending<'T, 'Cb> : FutureState<'T, 'Cb> = CachedFuture<'T, 'Cb>.Pending
 
     let isDone s =
         match s with
@@ -38,9 +46,17 @@ module FutureState =
         | Cancelled _ -> true
         | _ -> false
 
+    // Callbacks are stored newest first; most futures have none or one, whose order needs no reversal.
+    let private inOrder (cbs: 'Cb list) =
+        match cbs with
+        | []
+        | [ _ ] -> cbs
+        | _ -> List.rev cbs
+
     let private complete terminal s =
         match s with
-        | Pending cbs -> struct (terminal, Completed(List.rev cbs))
+        | Pending [] -> struct (terminal, CachedCompletion<'Cb>.NoCallbacks)
+        | Pending cbs -> struct (terminal, Completed(inOrder cbs))
         | _ -> struct (s, AlreadyDone)
 
     let setResult v s = complete (Succeeded v) s
@@ -51,7 +67,8 @@ module FutureState =
     /// retrieved (CPython does the same through Task.cancel / Future.cancel's __log_traceback reset).
     let cancel message s =
         match s with
-        | Pending cbs -> struct (Cancelled message, Completed(List.rev cbs))
+        | Pending [] -> struct (Cancelled message, CachedCompletion<'Cb>.NoCallbacks)
+        | Pending cbs -> struct (Cancelled message, Completed(inOrder cbs))
         | Failed(e, _) -> struct (Failed(e, true), AlreadyDone)
         | _ -> struct (s, AlreadyDone)
 
@@ -83,7 +100,7 @@ module FutureState =
     /// Registered callbacks in registration order (for repr's cb=[…] and tests).
     let callbacks s =
         match s with
-        | Pending cbs -> List.rev cbs
+        | Pending cbs -> inOrder cbs
         | _ -> []
 
     /// True when the future failed and nobody retrieved the exception: the "never retrieved" report.

@@ -134,7 +134,7 @@ type TaskInput<'W> =
 exception IllegalTaskTransition of phase: string * input: string
 
 // The commands and inputs the hot path uses, built once per waiter type instead of once per step.
-type private Cached<'W>() =
+type private CachedCommands<'W>() =
     static member val ScheduleGo: TaskCommand<'W> = ScheduleStep Go
     static member val RunSend: TaskCommand<'W> = RunCoroutine Send
 
@@ -191,7 +191,7 @@ module TaskState =
             MustCancel = false
             CancelMessage = None
         },
-        one Cached<'W>.ScheduleGo
+        one CachedCommands<'W>.ScheduleGo
 
     let phaseName (p: TaskPhase<'W>) =
         match p with
@@ -249,7 +249,7 @@ module TaskState =
         match s.Phase, resume with
         // Throwing into a coroutine that never started ends it without running any of its body.
         | NotStarted, ThrowCancelled m -> struct ({ s with Phase = Done }, one (Finish(EndCancelled m)))
-        | _, Send -> struct ({ s with Phase = Running }, one Cached<'W>.RunSend)
+        | _, Send -> struct ({ s with Phase = Running }, one CachedCommands<'W>.RunSend)
         | _ -> struct ({ s with Phase = Running }, one (RunCoroutine resume))
 
     /// The coroutine handed control back (SEMANTICS §3.2 step 4). Allowed only while Running.
@@ -278,7 +278,7 @@ module TaskState =
                         MustCancel = false
                     },
                     one (Finish EndRaised))
-        | Yielded, _ -> struct ({ s with Phase = Scheduled }, one Cached<'W>.ScheduleGo)
+        | Yielded, _ -> struct ({ s with Phase = Scheduled }, one CachedCommands<'W>.ScheduleGo)
         | SuspendedOn ItselfAsWaiter, _ ->
             struct ({ s with Phase = Scheduled }, one (ScheduleStep(Fault AwaitedItself)))
         | SuspendedOn OtherLoopWaiter, _ ->

@@ -52,8 +52,12 @@ public class Handle
     internal void Run()
     {
         _life = HandleState.run(_life);
-        if (_context is null) Invoke(this);
-        else ExecutionContext.Run(_context, s_invoke, this);
+        // Switching contexts costs more than most callbacks: skip it when the loop thread already runs
+        // in the captured one (the usual case). A context a callback changes is a new object, so the
+        // next callback still gets its own.
+        var context = _context;
+        if (context is null || ReferenceEquals(context, ExecutionContext.Capture())) Invoke(this);
+        else ExecutionContext.Run(context, s_invoke, this);
     }
 
     private static readonly ContextCallback s_invoke = static h => Invoke((Handle)h!);

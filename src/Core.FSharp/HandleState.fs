@@ -22,4 +22,7 @@ module HandleState =
         | Queued -> Ran
         | _ -> life
 
-    let isCancelled life = (life = CancelledHandle)
+    let isCancelled life =
+        match life with
+        | CancelledHandle -> true
+        | _ -> false

@@ -1,6 +1,7 @@
 // build.fsx: the build script, a plain F# script with no packages (FAKE does not run on this SDK).
 // Usage: dotnet fsi build.fsx [target] [args]
-// Targets: build | test | soak | diagram | examples | check | format | pack | ci | lock | update | add  (default: test)
+// Targets: build | test | soak | diagram | examples | check | format | pack | ci | lock | update | add | bench
+//          (default: test)
 open System
 open System.Diagnostics
 open System.IO
@@ -69,7 +70,7 @@ let fsSources () =
     |> List.map (fun f -> Path.GetRelativePath(root, f))
 
 let csProjects () =
-    [ "src"; "tests" ]
+    [ "src"; "tests"; "bench" ]
     |> List.collect (fun d ->
         Directory.GetFiles(Path.Combine(root, d), "*.csproj", SearchOption.AllDirectories) |> Array.toList)
     |> List.map (fun f -> Path.GetRelativePath(root, f))
@@ -134,6 +135,79 @@ let checkNoFeedUrls () =
             eprintfn "%s contains a URL: Paket's source must stay `source .nuget-feed`" f
             exit 3
 
+// ---- benchmarks -----------------------------------------------------------------------------------
+/// Runs a program other than dotnet; None when it is not installed. With `capture`, returns its
+/// trimmed standard output and swallows its standard error; otherwise both go to the console.
+let tryExec (capture: bool) (exe: string) (argv: string list) =
+    try
+        let psi =
+            ProcessStartInfo(
+                exe,
+                WorkingDirectory = root,
+                UseShellExecute = false,
+                RedirectStandardOutput = capture,
+                RedirectStandardError = capture
+            )
+        argv |> List.iter psi.ArgumentList.Add
+        use p = Process.Start psi
+        let stderr = if capture then p.StandardError.ReadToEndAsync() else Threading.Tasks.Task.FromResult ""
+        let stdout = if capture then p.StandardOutput.ReadToEnd().Trim() else ""
+        p.WaitForExit()
+        stderr.Wait()
+        Some(p.ExitCode, stdout)
+    with :? ComponentModel.Win32Exception ->
+        None
+
+/// The tree about to be built, as the result files name it: the working tree may change during a run.
+let builtCommit () =
+    let git argv = tryExec true "git" argv
+
+    match git [ "rev-parse"; "--short"; "HEAD" ], git [ "status"; "--porcelain"; "--"; "src" ] with
+    | Some(0, head), Some(0, "") -> head
+    | Some(0, head), Some(0, _) -> head + " + uncommitted changes in src/"
+    | _ -> "unknown (no git)"
+
+/// Issue 5's side-by-side benchmarks (never part of test or ci: timings do not belong in a pass/fail run).
+/// The .NET harness measures Aio and its .NET peers in one process, bench/python measures CPython's
+/// asyncio (and uvloop when importable), then the harness writes the report from all result files:
+/// docs/benchmarks.md, or artifacts/bench/benchmarks.md for --quick, whose smoke numbers must not
+/// replace a measurement. Nothing else should run on the machine meanwhile.
+let bench (rest: string[]) =
+    let quick = rest |> Array.contains "--quick"
+    let mode = if quick then [ "--quick" ] else []
+    let outDir = Path.Combine(root, "artifacts", "bench")
+    if Directory.Exists outDir then Directory.Delete(outDir, true)
+    Directory.CreateDirectory outDir |> ignore
+    let result name = Path.Combine(outDir, name)
+    let project = "bench/Aio.Benchmarks/Aio.Benchmarks.csproj"
+    let commit = builtCommit ()
+    step [ "build"; project; "-c"; "Release" ]
+    let harness argv =
+        let argv = [ "run"; "--no-build"; "-c"; "Release"; "--project"; project; "--" ] @ argv @ mode
+        match runIn [ "AIO_BENCH_COMMIT", commit ] argv with
+        | 0 -> ()
+        | rc -> exit rc
+    harness [ "workloads"; "--out"; result "dotnet.jsonl" ]
+    let uvloop = tryExec true "python3" [ "-c"; "import uvloop" ] |> Option.map fst = Some 0
+    let python =
+        [ "asyncio"; (if uvloop then "uvloop" else "") ]
+        |> List.filter ((<>) "")
+        |> List.choose (fun loop ->
+            let out = result (sprintf "python-%s.jsonl" loop)
+            let argv = [ "bench/python/workloads.py"; "--loop"; loop; "--out"; out ] @ mode
+            printfn "> python3 %s" (String.concat " " argv)
+            match tryExec false "python3" argv with
+            | Some(0, _) -> Some out
+            | Some(rc, _) -> exit rc
+            | None ->
+                printfn "python3 not found: the report will have no CPython columns"
+                None)
+    harness [ "allocations"; "--out"; result "allocations.jsonl" ]
+    harness [ "micro"; "--out"; result "micro.jsonl" ]
+    let report = if quick then result "benchmarks.md" else Path.Combine(root, "docs", "benchmarks.md")
+    let inputs = [ result "dotnet.jsonl" ] @ python @ [ result "allocations.jsonl"; result "micro.jsonl" ]
+    harness ([ "report"; "--out"; report ] @ inputs)
+
 // ---- targets --------------------------------------------------------------------------------------
 match target with
 | "build" -> step [ "build"; sln ]
@@ -150,6 +224,7 @@ match target with
 | "lock" -> step [ "tool"; "restore" ]; lock (); checkNoFeedUrls ()
 | "update" -> step [ "tool"; "restore" ]; update (); checkNoFeedUrls ()
 | "add" -> step [ "tool"; "restore" ]; add (Array.skip 1 args); checkNoFeedUrls ()
+| "bench" -> bench (Array.skip 1 args)
 | "ci" ->
     checkNoFeedUrls ()
     step [ "build"; sln ]
@@ -157,5 +232,5 @@ match target with
     step [ "run"; "--no-build"; "--project"; "tests/Examples/Examples.csproj" ]
     test [] [ "--no-build" ]
 | t ->
-    eprintfn "unknown target '%s' (build|test|soak|diagram|examples|check|format|pack|ci|lock|update|add)" t
+    eprintfn "unknown target '%s' (build|test|soak|diagram|examples|check|format|pack|ci|lock|update|add|bench)" t
     exit 2

@@ -7,16 +7,18 @@ module Invariants =
     let checkLoop (s: LoopState<'H>) : string list =
         let timerKeys = TimerQueue.toList s.Timers |> List.map fst
 
-        [ if s.Ready.Head > s.Ready.Tail then
-              sprintf "ready queue head %d is past its tail %d" s.Ready.Head s.Ready.Tail
-          if s.BatchEnd > s.Ready.Tail then
-              sprintf "the iteration snapshot ends at %d, past the queue's tail %d" s.BatchEnd s.Ready.Tail
-          if timerKeys |> List.exists (fun k -> k.Seq >= s.NextTimerSeq) then
-              "a timer's sequence number is not below the next one"
-          if timerKeys <> List.sort timerKeys then
-              "timers are not in (deadline, sequence) order"
-          if s.Closed && not (ReadyQueue.isEmpty s.Ready && TimerQueue.isEmpty s.Timers) then
-              "a closed loop still holds work" ]
+        [
+            if s.Ready.Head > s.Ready.Tail then
+                sprintf "ready queue head %d is past its tail %d" s.Ready.Head s.Ready.Tail
+            if s.BatchEnd > s.Ready.Tail then
+                sprintf "the iteration snapshot ends at %d, past the queue's tail %d" s.BatchEnd s.Ready.Tail
+            if timerKeys |> List.exists (fun k -> k.Seq >= s.NextTimerSeq) then
+                "a timer's sequence number is not below the next one"
+            if timerKeys <> List.sort timerKeys then
+                "timers are not in (deadline, sequence) order"
+            if s.Closed && not (ReadyQueue.isEmpty s.Ready && TimerQueue.isEmpty s.Timers) then
+                "a closed loop still holds work"
+        ]
 
     let checkTask (s: TaskState<'W>) : string list =
         [

@@ -16,7 +16,8 @@ module ReadyQueue =
     let isEmpty (q: ReadyQueue) = q.Head = q.Tail
 
     /// Appends one entry; returns the queue and the entry's number.
-    let enqueue (q: ReadyQueue) = struct ({ q with Tail = q.Tail + 1L }, q.Tail)
+    let enqueue (q: ReadyQueue) =
+        struct ({ q with Tail = q.Tail + 1L }, q.Tail)
 
     /// Appends n entries; returns the queue and the first entry's number.
     let enqueueMany (n: int) (q: ReadyQueue) =

@@ -32,25 +32,29 @@ type BatchItem =
 /// appended after the snapshot sits behind it and waits for a later iteration.
 [<Struct>]
 type LoopState<'H> =
-    { Ready: ReadyQueue
-      BatchEnd: int64
-      Timers: TimerQueue<'H>
-      NextTimerSeq: int64
-      Stopping: bool
-      Closed: bool
-      Iterations: int64 }
+    {
+        Ready: ReadyQueue
+        BatchEnd: int64
+        Timers: TimerQueue<'H>
+        NextTimerSeq: int64
+        Stopping: bool
+        Closed: bool
+        Iterations: int64
+    }
 
 /// The pure scheduler: SEMANTICS §1.2–§1.4 as functions from state (and time) to state and decisions.
 module Scheduler =
 
     let empty<'H> : LoopState<'H> =
-        { Ready = ReadyQueue.empty
-          BatchEnd = 0L
-          Timers = TimerQueue.empty
-          NextTimerSeq = 0L
-          Stopping = false
-          Closed = false
-          Iterations = 0L }
+        {
+            Ready = ReadyQueue.empty
+            BatchEnd = 0L
+            Timers = TimerQueue.empty
+            NextTimerSeq = 0L
+            Stopping = false
+            Closed = false
+            Iterations = 0L
+        }
 
     /// call_soon: FIFO at the end of the ready queue. Returns the new entry's number, under which the
     /// shell keeps the handle.
@@ -62,16 +66,25 @@ module Scheduler =
             Ok(struct ({ s with Ready = ready }, number))
 
     /// call_at: ordered by (deadline, registration sequence).
-    let callAt (deadline: float) (h: 'H) (s: LoopState<'H>) : Result<struct (LoopState<'H> * TimerKey), ScheduleRefusal> =
+    let callAt
+        (deadline: float)
+        (h: 'H)
+        (s: LoopState<'H>)
+        : Result<struct (LoopState<'H> * TimerKey), ScheduleRefusal> =
         if s.Closed then
             Error LoopIsClosed
         else
-            let key = { Deadline = deadline; Seq = s.NextTimerSeq }
+            let key =
+                {
+                    Deadline = deadline
+                    Seq = s.NextTimerSeq
+                }
 
             Ok(
                 struct ({ s with
                             Timers = TimerQueue.add key h s.Timers
-                            NextTimerSeq = s.NextTimerSeq + 1L },
+                            NextTimerSeq = s.NextTimerSeq + 1L
+                        },
                         key)
             )
 
@@ -80,7 +93,9 @@ module Scheduler =
     /// is skipped when popped, like any cancelled ready entry.
     let cancelTimer (key: TimerKey) (s: LoopState<'H>) =
         if TimerQueue.contains key s.Timers then
-            { s with Timers = TimerQueue.remove key s.Timers }
+            { s with
+                Timers = TimerQueue.remove key s.Timers
+            }
         else
             s
 
@@ -92,7 +107,8 @@ module Scheduler =
             Ready = { s.Ready with Head = s.Ready.Tail }
             BatchEnd = s.Ready.Tail
             Timers = TimerQueue.empty
-            Closed = true }
+            Closed = true
+        }
 
     /// Step 2: how long the poll may block, before any clock policy: None = forever.
     let pollTimeout (now: float) (s: LoopState<'H>) : float voption =
@@ -125,14 +141,18 @@ module Scheduler =
                     Ready = ready
                     Timers = timers
                     BatchEnd = ready.Tail
-                    Iterations = s.Iterations + 1L },
+                    Iterations = s.Iterations + 1L
+                },
                 payloads,
                 ReadyQueue.count ready)
 
     /// The entry the iteration pops next, if its snapshot is not exhausted: the shell looks it up to
     /// tell `next` whether it was cancelled.
     let front (s: LoopState<'H>) =
-        if s.Ready.Head < s.BatchEnd then ValueSome s.Ready.Head else ValueNone
+        if s.Ready.Head < s.BatchEnd then
+            ValueSome s.Ready.Head
+        else
+            ValueNone
 
     /// Step 5, one entry at a time, so that a handle cancelled by an earlier callback of the same
     /// iteration is skipped. `frontCancelled` is the life of the entry `front` named.
@@ -141,7 +161,12 @@ module Scheduler =
             struct (s, IterationDone)
         else
             let number = s.Ready.Head
-            let s' = { s with Ready = ReadyQueue.dequeue s.Ready }
+
+            let s' =
+                { s with
+                    Ready = ReadyQueue.dequeue s.Ready
+                }
+
             struct (s', (if frontCancelled then SkipEntry number else RunEntry number))
 
     /// After an iteration: run_forever stops iff `stop()` was seen; the flag is cleared for the next run.

@@ -112,12 +112,9 @@ public class Future<T> : Future
         var (state, read) = FutureState.result(_state);
         _state = state;
         _report?.Disarm();
-        switch (read)
-        {
-            case FutureRead<T>.Value v: return v.Item;
-            case FutureRead<T>.ReadError e: ExceptionDispatchInfo.Throw(e.Item); break;
-            case FutureRead<T>.CancelledRead c: throw TakeCancellation(c.message);
-        }
+        if (read.IsValue) return read.value;
+        if (read.IsReadError) ExceptionDispatchInfo.Throw(read.error);
+        if (read.IsCancelledRead) throw TakeCancellation(read.message);
         throw new InvalidStateException("Result is not ready: the future is still pending. Await it, or check Done first.");
     }
 
@@ -130,13 +127,10 @@ public class Future<T> : Future
         var (state, read) = FutureState.result(_state);
         _state = state;
         _report?.Disarm();
-        return read switch
-        {
-            FutureRead<T>.Value => null,
-            FutureRead<T>.ReadError e => e.Item,
-            FutureRead<T>.CancelledRead c => throw TakeCancellation(c.message),
-            _ => throw new InvalidStateException("Exception is not set: the future is still pending. Await it, or check Done first."),
-        };
+        if (read.IsValue) return null;
+        if (read.IsReadError) return read.error;
+        if (read.IsCancelledRead) throw TakeCancellation(read.message);
+        throw new InvalidStateException("Exception is not set: the future is still pending. Await it, or check Done first.");
     }
 
     /// <summary>Completes the future with a value and schedules its done callbacks.</summary>
@@ -177,8 +171,8 @@ public class Future<T> : Future
         var (state, completion) = FutureState.cancel(Message(message), _state);
         _state = state;
         _report?.Disarm();
-        if (completion is not Completion<DoneCallback>.Completed done) return false;
-        ScheduleCallbacks(done.callbacksInOrder);
+        if (!completion.IsCompleted) return false;
+        ScheduleCallbacks(completion.callbacksInOrder);
         return true;
     }
 
@@ -200,10 +194,10 @@ public class Future<T> : Future
     private void Complete((FutureState<T, DoneCallback>, Completion<DoneCallback>) transition, string operation)
     {
         var (state, completion) = transition;
-        if (completion is not Completion<DoneCallback>.Completed done)
+        if (!completion.IsCompleted)
             throw new InvalidStateException($"{operation} on a future that is already {StateWord}: a future completes once. Check Done before completing it.");
         _state = state;
-        ScheduleCallbacks(done.callbacksInOrder);
+        ScheduleCallbacks(completion.callbacksInOrder);
     }
 
     private void ScheduleCallbacks(FSharpList<DoneCallback> callbacks)

@@ -47,6 +47,9 @@ public class Handle
     // A task's step handle is reused for each of its steps: only one is ever queued at a time.
     internal void Rearm() => _life = HandleLife.Queued;
 
+    // A timer moved to the ready queue: cancelling it now only skips it there.
+    internal void FallDue() => _life = HandleState.fallDue(_life);
+
     // Runs the callback in the execution context captured when it was scheduled. The loop's
     // interpreter calls this and routes any exception to the exception handler.
     internal void Run()

@@ -67,7 +67,11 @@ public sealed partial class Loop
         var firstDue = _state.Ready.Tail;
         var (state, due, _) = Scheduler.runOnce(Time(), s_resolution, _state);
         _state = state;
-        for (var list = due; !list.IsEmpty; list = list.Tail) Store(firstDue++, list.Head);
+        for (var list = due; !list.IsEmpty; list = list.Tail)
+        {
+            list.Head.FallDue();
+            Store(firstDue++, list.Head);
+        }
         while (true)
         {
             var front = Scheduler.front(_state);

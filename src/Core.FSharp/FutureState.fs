@@ -11,22 +11,21 @@ type FutureState<'T, 'Cb> =
     | Cancelled of message: string option
 
 /// What `result()` / `exception()` tell the caller, as data the shell turns into a value or a throw.
+[<Struct>]
 type FutureRead<'T> =
     | NotReady
-    | Value of 'T
-    | ReadError of exn
+    | Value of value: 'T
+    | ReadError of error: exn
     | CancelledRead of message: string option
 
 /// The outcome of a completion attempt. `Completed` carries the callbacks to schedule with
 /// call_soon, in registration order; `AlreadyDone` is misuse the shell reports as InvalidStateException.
+[<Struct>]
 type Completion<'Cb> =
     | Completed of callbacksInOrder: 'Cb list
     | AlreadyDone
 
-// Values every future of a type shares, built once per type instead of once per future.
-type private CachedCompletion<'Cb>() =
-    static member val NoCallbacks: Completion<'Cb> = Completed []
-
+// The pending state every new future of a type shares, built once per type instead of once per future.
 type private CachedFuture<'T, 'Cb>() =
     static member val Pending: FutureState<'T, 'Cb> = Pending []
 
@@ -55,7 +54,7 @@ module FutureState =
 
     let private complete terminal s =
         match s with
-        | Pending [] -> struct (terminal, CachedCompletion<'Cb>.NoCallbacks)
+        | Pending [] -> struct (terminal, Completed [])
         | Pending cbs -> struct (terminal, Completed(inOrder cbs))
         | _ -> struct (s, AlreadyDone)
 
@@ -67,7 +66,7 @@ module FutureState =
     /// retrieved (CPython does the same through Task.cancel / Future.cancel's __log_traceback reset).
     let cancel message s =
         match s with
-        | Pending [] -> struct (Cancelled message, CachedCompletion<'Cb>.NoCallbacks)
+        | Pending [] -> struct (Cancelled message, Completed [])
         | Pending cbs -> struct (Cancelled message, Completed(inOrder cbs))
         | Failed(e, _) -> struct (Failed(e, true), AlreadyDone)
         | _ -> struct (s, AlreadyDone)

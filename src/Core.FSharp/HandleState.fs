@@ -3,23 +3,34 @@ namespace Aio.Core
 /// A handle's own life: queued until it runs or is cancelled; both are final (a task's step handle is
 /// re-armed for its next step, which starts a new life).
 type HandleLife =
+    /// Waiting: in the ready queue, or (a timer) in the timer queue.
     | Queued
+    /// A timer that fell due and moved to the ready queue.
+    | Due
     | Ran
     | CancelledHandle
 
 module HandleState =
 
-    /// Handle.cancel(): idempotent. True when the handle was still queued, so that a timer still
-    /// waiting must also leave the timer queue (a ready entry is skipped when popped: see Scheduler.next).
+    /// Handle.cancel(): idempotent. True when a timer is still in the timer queue and must leave it
+    /// (a ready entry, or a timer that fell due, is skipped when popped: see Scheduler.next).
     let cancel life =
         match life with
         | Queued -> struct (CancelledHandle, true)
+        | Due -> struct (CancelledHandle, false)
         | _ -> struct (life, false)
+
+    /// A timer moved from the timer queue to the ready queue.
+    let fallDue life =
+        match life with
+        | Queued -> Due
+        | _ -> life
 
     /// The loop is about to run it.
     let run life =
         match life with
-        | Queued -> Ran
+        | Queued
+        | Due -> Ran
         | _ -> life
 
     let isCancelled life =

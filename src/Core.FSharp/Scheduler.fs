@@ -88,16 +88,17 @@ module Scheduler =
                         key)
             )
 
-    /// A cancelled timer that is still waiting leaves the timer queue at once, so it never keeps the
-    /// loop waiting (SEMANTICS §1.2 step 1 holds by construction). One already moved to the ready queue
-    /// is skipped when popped, like any cancelled ready entry.
+    /// Cancels a timer still waiting in the timer queue (the handle's life says whether it is: see
+    /// HandleState). It never keeps the loop waiting: the queue's top is always a live timer. A timer
+    /// already moved to the ready queue is skipped when popped, like any cancelled ready entry.
     let cancelTimer (key: TimerKey) (s: LoopState<'H>) =
-        if TimerQueue.contains key s.Timers then
+        // close() already discarded every timer.
+        if s.Closed then
+            s
+        else
             { s with
                 Timers = TimerQueue.remove key s.Timers
             }
-        else
-            s
 
     let stop (s: LoopState<'H>) = { s with Stopping = true }
 

@@ -29,46 +29,136 @@ type TimerKey =
             | :? TimerKey as t -> (k :> IComparable<TimerKey>).CompareTo t
             | _ -> invalidArg "o" "a TimerKey compares only with a TimerKey"
 
-/// A persistent min-queue of timers ordered by TimerKey. Cancelling removes a timer outright,
-/// so the head is never a cancelled timer (SEMANTICS §1.2 step 1 holds by construction).
-type TimerQueue<'T> = private { Items: Map<TimerKey, 'T> }
+// A persistent pairing heap ordered by TimerKey. Inserting allocates one node, the minimum is at the
+// root, and popping it merges the root's children in two passes. Keys are compared field by field:
+// never through generic comparison, which would box them.
+type private Heap<'T> =
+    | Empty
+    | Node of key: TimerKey * item: 'T * children: Heap<'T> list
+
+/// A persistent min-queue of timers ordered by TimerKey. Cancelling is lazy, as in asyncio: the key
+/// joins a set and its node is dropped when it reaches the top, so the top is never a cancelled timer
+/// (SEMANTICS §1.2 step 1 holds by construction); when cancelled timers outnumber live ones, the heap
+/// is rebuilt without them, so a storm of cancelled long timers does not pin memory.
+[<Struct>]
+type TimerQueue<'T> =
+    private
+        {
+            Heap: Heap<'T>
+            Live: int
+            Cancelled: Set<int64>
+        }
 
 module TimerQueue =
 
-    let empty<'T> : TimerQueue<'T> = { Items = Map.empty }
+    let inline private before (a: TimerKey) (b: TimerKey) =
+        a.Deadline < b.Deadline || (a.Deadline = b.Deadline && a.Seq < b.Seq)
 
-    let count (q: TimerQueue<'T>) = q.Items.Count
+    let private merge (a: Heap<'T>) (b: Heap<'T>) =
+        match a, b with
+        | Empty, h
+        | h, Empty -> h
+        | Node(ka, xa, ca), Node(kb, xb, cb) ->
+            if before ka kb then
+                Node(ka, xa, b :: ca)
+            else
+                Node(kb, xb, a :: cb)
 
-    let isEmpty (q: TimerQueue<'T>) = q.Items.IsEmpty
+    // Two-pass pairing, both passes tail-recursive: a root with very many children must not overflow
+    // the stack.
+    let private mergePairs (children: Heap<'T> list) =
+        let rec pairUp acc hs =
+            match hs with
+            | a :: b :: rest -> pairUp (merge a b :: acc) rest
+            | [ a ] -> a :: acc
+            | [] -> acc
 
-    let add key x (q: TimerQueue<'T>) = { Items = Map.add key x q.Items }
+        pairUp [] children |> List.fold (fun h p -> merge p h) Empty
 
-    let contains key (q: TimerQueue<'T>) = Map.containsKey key q.Items
+    let empty<'T> : TimerQueue<'T> =
+        {
+            Heap = Empty
+            Live = 0
+            Cancelled = Set.empty
+        }
 
-    let remove key (q: TimerQueue<'T>) = { Items = Map.remove key q.Items }
+    let count (q: TimerQueue<'T>) = q.Live
+
+    let isEmpty (q: TimerQueue<'T>) = q.Live = 0
+
+    // Drops cancelled timers from the top, so the top is always live.
+    let rec private purge (q: TimerQueue<'T>) =
+        match q.Heap with
+        | Node(k, _, children) when Set.contains k.Seq q.Cancelled ->
+            purge
+                { q with
+                    Heap = mergePairs children
+                    Cancelled = Set.remove k.Seq q.Cancelled
+                }
+        | _ -> q
+
+    let rec private items (h: Heap<'T>) acc =
+        match h with
+        | Empty -> acc
+        | Node(k, x, children) -> List.fold (fun acc c -> items c acc) ((k, x) :: acc) children
+
+    let add key (x: 'T) (q: TimerQueue<'T>) =
+        { q with
+            Heap = merge (Node(key, x, [])) q.Heap
+            Live = q.Live + 1
+        }
+
+    /// Cancels a timer that is in the queue (the caller knows from the handle's life that it is).
+    let remove (key: TimerKey) (q: TimerQueue<'T>) =
+        let q =
+            purge
+                { q with
+                    Live = q.Live - 1
+                    Cancelled = Set.add key.Seq q.Cancelled
+                }
+
+        if q.Cancelled.Count > 64 && q.Cancelled.Count > q.Live then
+            let live =
+                items q.Heap []
+                |> List.filter (fun (k, _) -> not (Set.contains k.Seq q.Cancelled))
+
+            {
+                Heap = live |> List.fold (fun h (k, x) -> merge (Node(k, x, [])) h) Empty
+                Live = q.Live
+                Cancelled = Set.empty
+            }
+        else
+            q
 
     let tryEarliest (q: TimerQueue<'T>) : TimerKey voption =
-        if q.Items.IsEmpty then
-            ValueNone
-        else
-            let struct (k, _) = Map.minKeyValue q.Items |> fun (k, v) -> struct (k, v)
-            ValueSome k
+        match q.Heap with
+        | Node(k, _, _) -> ValueSome k
+        | Empty -> ValueNone
 
     /// Removes every timer whose deadline is before `endTime`, returning them in (deadline, seq) order.
+    /// Nothing due: the same queue back, and no allocation.
     let popDue endTime (q: TimerQueue<'T>) : struct ((TimerKey * 'T) list * TimerQueue<'T>) =
-        let rec go acc (items: Map<TimerKey, 'T>) =
-            if items.IsEmpty then
-                struct (List.rev acc, items)
-            else
-                let (k, v) = Map.minKeyValue items
+        let rec go acc (q: TimerQueue<'T>) =
+            match q.Heap with
+            | Node(k, x, children) when k.Deadline < endTime ->
+                go
+                    ((k, x) :: acc)
+                    (purge
+                        { q with
+                            Heap = mergePairs children
+                            Live = q.Live - 1
+                        })
+            | _ -> struct (List.rev acc, q)
 
-                if k.Deadline < endTime then
-                    go ((k, v) :: acc) (Map.remove k items)
-                else
-                    struct (List.rev acc, items)
+        match q.Heap with
+        | Node(k, _, _) when k.Deadline < endTime -> go [] q
+        | _ -> struct ([], q)
 
-        let struct (due, rest) = go [] q.Items
-        struct (due, { Items = rest })
-
-    /// Timers in firing order.
-    let toList (q: TimerQueue<'T>) = q.Items |> Map.toList
+    /// Live timers in firing order.
+    let toList (q: TimerQueue<'T>) =
+        items q.Heap []
+        |> List.filter (fun (k, _) -> not (Set.contains k.Seq q.Cancelled))
+        |> List.sortWith (fun (a, _) (b, _) ->
+            if before a b then -1
+            elif before b a then 1
+            else 0)

@@ -183,7 +183,13 @@ let private runOnce (d: Driver) =
     let firstDue = d.State.Ready.Tail
     let struct (s, due, n) = Scheduler.runOnce d.Now resolution d.State
     d.State <- s
-    due |> List.iteri (fun i cb -> d.Ring <- Map.add (firstDue + int64 i) cb d.Ring)
+
+    due
+    |> List.iteri (fun i cb ->
+        let life = lifeOf d cb
+        life.Value <- HandleState.fallDue life.Value
+        d.Ring <- Map.add (firstDue + int64 i) cb d.Ring)
+
     emit d (IterationStarted(s.Iterations, d.Now, n))
     check d
 

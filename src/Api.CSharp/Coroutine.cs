@@ -26,8 +26,8 @@ namespace Aio;
 [AsyncMethodBuilder(typeof(CoroutineMethodBuilder<>))]
 public class Coroutine<T> : ICoroutine
 {
+    private IAsyncStateMachine? _machine;
     private Action? _moveNext;
-    private Type? _machineType;
     private CoroutineStatus _status;
     private T? _result;
     private Exception? _error;
@@ -36,7 +36,7 @@ public class Coroutine<T> : ICoroutine
     internal Coroutine() { }
 
     /// <summary>The name of the async method, as asyncio prints it in a task's <c>coro=&lt;…&gt;</c>.</summary>
-    public string Name => MachineName(_machineType);
+    public string Name => MachineName(_machine?.GetType());
 
     /// <summary>True once the body has returned or thrown.</summary>
     public bool IsCompleted => _status == CoroutineStatus.Completed;
@@ -53,13 +53,11 @@ public class Coroutine<T> : ICoroutine
     /// <summary>asyncio's repr of a coroutine object: <c>&lt;coroutine Name&gt;</c>.</summary>
     public override string ToString() => $"<coroutine {Name}>";
 
-    internal void Bind(IAsyncStateMachine machine, Type machineType)
-    {
-        _moveNext = machine.MoveNext;
-        _machineType = machineType;
-    }
+    internal void Bind(IAsyncStateMachine machine) => _machine = machine;
 
-    internal Action MoveNextAction => _moveNext!;
+    // The continuation handed to awaiters, made on the first suspension: a coroutine that never
+    // suspends never needs it.
+    internal Action MoveNextAction => _moveNext ??= _machine!.MoveNext;
 
     // Starts the body. A second start is misuse: a coroutine runs once.
     internal void Start()
@@ -67,7 +65,7 @@ public class Coroutine<T> : ICoroutine
         if (_status != CoroutineStatus.Created)
             throw new InvalidOperationException($"Coroutine {Name}() was already started: a coroutine can be awaited or run as a task only once. Call the async method again for a new one.");
         _status = CoroutineStatus.Running;
-        _moveNext!();
+        _machine!.MoveNext();
     }
 
     internal void SetResult(T value)

@@ -291,8 +291,8 @@ public class Future<T> : Future
     }
 }
 
-// A done callback and the execution context it runs in. Equal by delegate only, because
-// RemoveDoneCallback removes a callback whatever context it was added in.
+// A done callback and the execution context it runs in. Equal by delegate (and task, for wakeups),
+// not context: RemoveDoneCallback removes a callback whatever context it was added in.
 internal readonly struct DoneCallback(Action<Future> callback, ExecutionContext? context, ITaskStepper? task = null) : IEquatable<DoneCallback>
 {
     public Action<Future> Callback { get; } = callback;
@@ -300,7 +300,7 @@ internal readonly struct DoneCallback(Action<Future> callback, ExecutionContext?
 
     // Set for a task's wakeup: the task resumes through its own reusable step handle.
     public ITaskStepper? Task { get; } = task;
-    public bool Equals(DoneCallback other) => Callback.Equals(other.Callback);
+    public bool Equals(DoneCallback other) => Callback.Equals(other.Callback) && ReferenceEquals(Task, other.Task);
     public override bool Equals(object? obj) => obj is DoneCallback d && Equals(d);
     public override int GetHashCode() => Callback.GetHashCode();
 }

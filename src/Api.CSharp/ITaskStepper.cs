@@ -12,4 +12,9 @@ internal interface ITaskStepper : ILoopTask
     Exception? TakePendingThrow();
 
     void QueueWakeup(Future waiter);
+
+    // The loop's list of unfinished tasks, in creation order.
+    ITaskStepper? PrevLive { get; set; }
+
+    ITaskStepper? NextLive { get; set; }
 }

@@ -48,24 +48,31 @@ public sealed partial class Loop
     // One iteration, SEMANTICS §1.2.
     private void RunOnce()
     {
-        switch (Scheduler.decideWait(_policy, Time(), !_inbox.IsEmpty, _state))
+        var inboxPending = !_inbox.IsEmpty;
+        if (!Scheduler.proceedsAtOnce(inboxPending, _state))
         {
-            case WaitDecision.SleepFor sleep:
-                _signal.Wait(TimeSpan.FromSeconds(Math.Min(sleep.seconds, int.MaxValue / 1000.0)));
-                break;
-            case WaitDecision.AdvanceClockTo advance:
-                _virtualNow = Math.Max(_virtualNow, advance.instant);
-                break;
-            case var d when d.IsBlockUntilSignalled:
-                _signal.Wait();
-                break;
+            switch (Scheduler.decideWait(_policy, Time(), inboxPending, _state))
+            {
+                case WaitDecision.SleepFor sleep:
+                    _signal.Wait(TimeSpan.FromSeconds(Math.Min(sleep.seconds, int.MaxValue / 1000.0)));
+                    break;
+                case WaitDecision.AdvanceClockTo advance:
+                    _virtualNow = Math.Max(_virtualNow, advance.instant);
+                    break;
+                case var d when d.IsBlockUntilSignalled:
+                    _signal.Wait();
+                    break;
+            }
         }
-        _signal.Reset();
-        while (_inbox.TryDequeue(out var handle))
-            if (!handle.Cancelled) CallSoonInternal(handle);
+        if (_signal.IsSet) _signal.Reset();
+        if (inboxPending || !_inbox.IsEmpty)
+        {
+            while (_inbox.TryDequeue(out var handle))
+                if (!handle.Cancelled) CallSoonInternal(handle);
+        }
 
         var firstDue = _state.Ready.Tail;
-        var (state, due, _) = Scheduler.runOnce(Time(), s_resolution, _state);
+        var (state, due, _) = Scheduler.runOnce(Scheduler.needsClock(_state) ? Time() : 0.0, s_resolution, _state);
         _state = state;
         for (var list = due; !list.IsEmpty; list = list.Tail)
         {
@@ -182,7 +189,7 @@ public sealed partial class Loop
 
     private void ReportLeftovers()
     {
-        foreach (var task in _liveTasks)
+        foreach (var task in LiveTasks)
             CallExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!") { ["task"] = task, ["future"] = task.AsFuture });
         foreach (var report in _debugReports)
             if (report.TryClaim()) CallExceptionHandler(report.Context());

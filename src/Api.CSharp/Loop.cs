@@ -34,7 +34,9 @@ public sealed partial class Loop : IDisposable
     private Action<Loop, ExceptionContext>? _handler;
     private readonly ConcurrentQueue<Handle> _inbox = new();
     private readonly ManualResetEventSlim _signal = new(false);
-    private readonly LinkedList<ILoopTask> _liveTasks = new();
+    // all_tasks(): the unfinished tasks in creation order, as a list threaded through the tasks
+    // themselves, so registering costs no allocation and finishing is O(1).
+    private ITaskStepper? _firstLive, _lastLive;
 
     /// <summary>Creates a loop that is not running and not current anywhere.</summary>
     /// <param name="clock">Real monotonic time (default) or a virtual clock for tests.</param>
@@ -69,7 +71,15 @@ public sealed partial class Loop : IDisposable
     // Iterations started so far: lets tests count iterations between two points exactly.
     internal long Iterations => _state.Iterations;
 
-    internal IReadOnlyList<ILoopTask> LiveTasks => [.. _liveTasks];
+    internal IReadOnlyList<ILoopTask> LiveTasks
+    {
+        get
+        {
+            var tasks = new List<ILoopTask>();
+            for (var t = _firstLive; t is not null; t = t.NextLive) tasks.Add(t);
+            return tasks;
+        }
+    }
 
     // ---- scheduling ----------------------------------------------------------------------------------
 
@@ -208,12 +218,21 @@ public sealed partial class Loop : IDisposable
     public LoopTask CreateTask(Coroutine coroutine, string? name = null) =>
         (LoopTask)CreateTask<VoidResult>(coroutine, name);
 
-    // all_tasks() lists unfinished tasks in creation order: a linked list keeps that order with O(1) removal.
-    internal LinkedListNode<ILoopTask> Register(ILoopTask task) => _liveTasks.AddLast(task);
-
-    internal void Unregister(LinkedListNode<ILoopTask> node)
+    internal void Register(ITaskStepper task)
     {
-        if (node.List is not null) _liveTasks.Remove(node);
+        task.PrevLive = _lastLive;
+        if (_lastLive is null) _firstLive = task;
+        else _lastLive.NextLive = task;
+        _lastLive = task;
+    }
+
+    internal void Unregister(ITaskStepper task)
+    {
+        if (task.PrevLive is null) _firstLive = task.NextLive;
+        else task.PrevLive.NextLive = task.NextLive;
+        if (task.NextLive is null) _lastLive = task.PrevLive;
+        else task.NextLive.PrevLive = task.PrevLive;
+        task.PrevLive = task.NextLive = null;
     }
 
     internal void EnterTask(ITaskStepper task)

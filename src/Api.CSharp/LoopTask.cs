@@ -28,26 +28,35 @@ public class LoopTask<T> : Future<T>, ITaskStepper
     private Exception? _pendingThrow;
     private Future? _suspendedOn;
     private WaiterKind? _suspendKind;
-    private Action<Future>? _wakeup;
     private Handle? _stepHandle;
     private readonly ExecutionContext? _context;
-    private readonly LinkedListNode<ILoopTask> _liveNode;
+    private readonly long _number;
+    private string? _name;
 
     internal LoopTask(Loop loop, Coroutine<T> coroutine, string? name) : base(loop)
     {
         _coroutine = coroutine;
         // The process-wide counter moves once per created task, named or not (asyncio's Task-N).
-        var n = TaskNumbers.Next();
-        Name = name ?? $"Task-{n}";
+        _number = TaskNumbers.Next();
+        _name = name;
         _context = ExecutionContext.Capture();
         var (state, commands) = TaskState.create<Future>();
         _state = state;
-        _liveNode = loop.Register(this);
+        loop.Register(this);
         Interpret(commands);
     }
 
     /// <inheritdoc />
-    public string Name { get; set; }
+    public string Name
+    {
+        // Formatted on first use, as CPython 3.12 does: most tasks are never asked their name.
+        get => _name ??= $"Task-{_number}";
+        set => _name = value;
+    }
+
+    ITaskStepper? ITaskStepper.PrevLive { get; set; }
+
+    ITaskStepper? ITaskStepper.NextLive { get; set; }
 
     /// <summary>The coroutine this task drives.</summary>
     public Coroutine<T> GetCoroutine() => _coroutine;
@@ -125,25 +134,31 @@ public class LoopTask<T> : Future<T>, ITaskStepper
 
     private void Do(TaskCommand<Future> command)
     {
-        switch (command)
+        // By tag: one integer switch instead of a chain of type tests on the hot path.
+        switch (command.Tag)
         {
-            case TaskCommand<Future>.ScheduleStep s:
-                QueueStep(s.Item);
+            case TaskCommand<Future>.Tags.ScheduleStep:
+                QueueStep(((TaskCommand<Future>.ScheduleStep)command).Item);
                 break;
-            case TaskCommand<Future>.RunCoroutine r:
-                RunCoroutine(r.Item);
+            case TaskCommand<Future>.Tags.RunCoroutine:
+                RunCoroutine(((TaskCommand<Future>.RunCoroutine)command).Item);
                 break;
-            case TaskCommand<Future>.AddWakeup w:
-                w.waiter.AddTaskWakeup(_wakeup ??= OnWakeup, this);
+            case TaskCommand<Future>.Tags.AddWakeup:
+                ((TaskCommand<Future>.AddWakeup)command).waiter.AddTaskWakeup(s_wakeup, this);
                 break;
-            case TaskCommand<Future>.CancelWaiter c:
+            case TaskCommand<Future>.Tags.CancelWaiter:
+                var c = (TaskCommand<Future>.CancelWaiter)command;
                 if (!c.waiter.Cancel(Text(c.message))) Apply(TaskState.waiterRefusedCancel(c.message, _state));
                 break;
-            case TaskCommand<Future>.Finish f:
-                Finish(f.Item);
+            case TaskCommand<Future>.Tags.Finish:
+                Finish(((TaskCommand<Future>.Finish)command).Item);
                 break;
         }
     }
+
+    // Every task's wakeup, as the waiter's done callback: the waiter resumes the task through
+    // QueueWakeup, so this delegate only names the registration (one shared instance for all tasks).
+    private static readonly Action<Future> s_wakeup = static waiter => { };
 
     private static readonly Action<object?> s_step = static t => ((LoopTask<T>)t!).Step();
 
@@ -159,9 +174,6 @@ public class LoopTask<T> : Future<T>, ITaskStepper
     // The waiter is done: its outcome is final, so the wakeup's input can be fixed now.
     void ITaskStepper.QueueWakeup(Future waiter) => QueueStep(TaskState.wakeFrom(waiter.Outcome));
 
-    // The wakeup as a done callback, for the waiter's repr and RemoveDoneCallback: the waiter itself
-    // resumes the task through QueueWakeup, so no handle is made for it.
-    private void OnWakeup(Future waiter) => ((ITaskStepper)this).QueueWakeup(waiter);
 
     private void RunCoroutine(Resume resume)
     {
@@ -224,7 +236,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper
 
     private void Finish(TaskEnd end)
     {
-        Loop.Unregister(_liveNode);
+        Loop.Unregister(this);
         switch (end)
         {
             case TaskEnd.EndCancelled c:

@@ -120,6 +120,15 @@ module Scheduler =
             | ValueSome k -> ValueSome(max 0.0 (k.Deadline - now))
             | ValueNone -> ValueNone
 
+    /// True when the next iteration may start without waiting, whatever the clock says: something is
+    /// ready, stop() was called, or thread-safe submissions are waiting. Reading a clock costs more than
+    /// an iteration's bookkeeping, so the shell asks this first.
+    let proceedsAtOnce (inboxPending: bool) (s: LoopState<'H>) =
+        inboxPending || s.Stopping || not (ReadyQueue.isEmpty s.Ready)
+
+    /// Only timers look at the clock: without any, runOnce needs no reading of it.
+    let needsClock (s: LoopState<'H>) = not (TimerQueue.isEmpty s.Timers)
+
     /// Step 2 under a clock policy: a virtual clock never sleeps; it jumps to the next deadline.
     /// `inboxPending`: thread-safe submissions are waiting, so the poll must not block.
     let decideWait (policy: ClockPolicy) (now: float) (inboxPending: bool) (s: LoopState<'H>) =

@@ -137,6 +137,8 @@ exception IllegalTaskTransition of phase: string * input: string
 type private CachedCommands<'W>() =
     static member val ScheduleGo: TaskCommand<'W> = ScheduleStep Go
     static member val RunSend: TaskCommand<'W> = RunCoroutine Send
+    static member val FinishReturned: TaskCommand<'W> = Finish EndReturned
+    static member val FinishRaised: TaskCommand<'W> = Finish EndRaised
 
 /// The task lifecycle (SEMANTICS §3.2–§3.5) as one transition table. `transition` is the table; the
 /// shell calls the named entry points (`startStep`, `endStep`, `cancel`, `uncancel`, …), which are
@@ -265,7 +267,7 @@ module TaskState =
                         MustCancel = false
                     },
                     one (Finish(EndCancelled s.CancelMessage)))
-        | Returned, _ -> struct ({ s with Phase = Done }, one (Finish EndReturned))
+        | Returned, _ -> struct ({ s with Phase = Done }, one CachedCommands<'W>.FinishReturned)
         | RaisedCancelled m, _ ->
             struct ({ s with
                         Phase = Done
@@ -277,7 +279,7 @@ module TaskState =
                         Phase = Done
                         MustCancel = false
                     },
-                    one (Finish EndRaised))
+                    one CachedCommands<'W>.FinishRaised)
         | Yielded, _ -> struct ({ s with Phase = Scheduled }, one CachedCommands<'W>.ScheduleGo)
         | SuspendedOn ItselfAsWaiter, _ ->
             struct ({ s with Phase = Scheduled }, one (ScheduleStep(Fault AwaitedItself)))

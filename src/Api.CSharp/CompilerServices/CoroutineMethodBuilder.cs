@@ -25,7 +25,7 @@ public struct CoroutineMethodBuilder<T>
     /// <summary>Boxes the state machine without running it.</summary>
     public void Start<TStateMachine>(ref TStateMachine stateMachine)
         where TStateMachine : IAsyncStateMachine =>
-        _coroutine.Bind(stateMachine, typeof(TStateMachine));
+        _coroutine.Bind(stateMachine);
 
     /// <summary>Not used: the machine is boxed once in <see cref="Start{TStateMachine}"/>.</summary>
     public void SetStateMachine(IAsyncStateMachine stateMachine) { }
@@ -64,7 +64,7 @@ public struct CoroutineMethodBuilder
     /// <summary>Boxes the state machine without running it.</summary>
     public void Start<TStateMachine>(ref TStateMachine stateMachine)
         where TStateMachine : IAsyncStateMachine =>
-        _coroutine.Bind(stateMachine, typeof(TStateMachine));
+        _coroutine.Bind(stateMachine);
 
     /// <summary>Not used: the machine is boxed once in <see cref="Start{TStateMachine}"/>.</summary>
     public void SetStateMachine(IAsyncStateMachine stateMachine) { }

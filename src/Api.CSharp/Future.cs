@@ -96,6 +96,9 @@ public class Future<T> : Future
 
     internal Future(Loop loop) : base(loop) { }
 
+    // Set by LoopTask: only its coroutine may complete it. A field, not a type test, on this hot path.
+    private protected bool IsTask;
+
     /// <inheritdoc />
     public override bool Done => !_state.IsPending;
 
@@ -139,7 +142,7 @@ public class Future<T> : Future
     /// <exception cref="InvalidOperationException">This is a task: only its coroutine completes it.</exception>
     public void SetResult(T value)
     {
-        if (this is ILoopTask) throw new InvalidOperationException("Task does not support set_result operation");
+        if (IsTask) throw new InvalidOperationException("Task does not support set_result operation");
         Complete(FutureState.setResult(value, _state), "SetResult");
     }
 
@@ -150,7 +153,7 @@ public class Future<T> : Future
     public void SetException(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        if (this is ILoopTask) throw new InvalidOperationException("Task does not support set_exception operation");
+        if (IsTask) throw new InvalidOperationException("Task does not support set_exception operation");
         FailCore(exception, "SetException");
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Aio.Core;
 
 namespace Aio;
@@ -14,7 +15,8 @@ namespace Aio;
 /// </example>
 public class Handle
 {
-    // One of Action, Action<Future> (a done callback, _arg is the future) or Action<object?>.
+    // Action (no argument), Action<object?> (an internal callback and its argument) or Action<Future>
+    // (a done callback; _arg is the future).
     private readonly Delegate _callback;
     private readonly object? _arg;
     private readonly ExecutionContext? _context;
@@ -65,15 +67,15 @@ public class Handle
 
     private static readonly ContextCallback s_invoke = static h => Invoke((Handle)h!);
 
+    // A plain Action never carries an argument; the rest take one. The exact-type test avoids the
+    // variance-aware cast helper that a type pattern on a generic delegate costs on every callback (an
+    // Action<object> passed as an Action<Future> is called the same way either branch).
     private static void Invoke(Handle h)
     {
-        switch (h._callback)
-        {
-            case Action a: a(); break;
-            // Action<object?> first: by contravariance it would also match Action<Future>.
-            case Action<object?> withArg: withArg(h._arg); break;
-            case Action<Future> done: done((Future)h._arg!); break;
-        }
+        var callback = h._callback;
+        if (h._arg is null) Unsafe.As<Action>(callback)();
+        else if (callback.GetType() == typeof(Action<object?>)) Unsafe.As<Action<object?>>(callback)(h._arg);
+        else Unsafe.As<Action<Future>>(callback)(Unsafe.As<Future>(h._arg));
     }
 
     /// <summary>asyncio's repr: <c>&lt;Handle name()&gt;</c>, or <c>&lt;Handle cancelled&gt;</c>.</summary>

@@ -36,6 +36,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper
     internal LoopTask(Loop loop, Coroutine<T> coroutine, string? name) : base(loop)
     {
         _coroutine = coroutine;
+        IsTask = true;
         // The process-wide counter moves once per created task, named or not (asyncio's Task-N).
         _number = TaskNumbers.Next();
         _name = name;

@@ -154,12 +154,9 @@ public static class Asyncio
     {
         Future f => f,
         ICoroutine c => c.CreateTaskOn(loop),
-        Task t => loop.CreateTask(AwaitExternal(t)),
         _ when AwaiterPattern.TryBind(awaitable) is { } other => loop.CreateTask(AwaitOther(other)),
         _ => throw new ArgumentTypeException("An asyncio.Future, a coroutine or an awaitable is required"),
     };
-
-    private static async Coroutine AwaitExternal(Task task) => await task;
 
     private static async Coroutine<object?> AwaitOther(AwaiterPattern awaitable) => await awaitable;
 

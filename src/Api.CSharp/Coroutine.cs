@@ -48,7 +48,7 @@ public class Coroutine<T> : ICoroutine
     public CoroutineAwaiter<T> GetAwaiter() => new(this);
 
     /// <inheritdoc />
-    public virtual Future CreateTaskOn(Loop loop, string? name = null) => loop.CreateTask(this, name);
+    public Future CreateTaskOn(Loop loop, string? name = null) => loop.CreateTask(this, name);
 
     /// <summary>asyncio's repr of a coroutine object: <c>&lt;coroutine Name&gt;</c>.</summary>
     public override string ToString() => $"<coroutine {Name}>";

@@ -250,6 +250,7 @@ public class Future<T> : Future
     /// <inheritdoc />
     public override int RemoveDoneCallback(Action<Future> callback)
     {
+        ArgumentNullException.ThrowIfNull(callback);
         var (state, removed) = FutureState.removeCallback(new DoneCallback(callback, null), _state);
         _state = state;
         return removed;

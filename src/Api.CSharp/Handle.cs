@@ -19,7 +19,7 @@ public class Handle
     // (a done callback; _arg is the future).
     private readonly Delegate _callback;
     private readonly object? _arg;
-    private readonly ExecutionContext? _context;
+    private ExecutionContext? _context;
     private HandleLife _life = HandleLife.Queued;
 
     internal Handle(Loop loop, Delegate callback, object? arg, ExecutionContext? context)
@@ -47,7 +47,10 @@ public class Handle
     }
 
     // A task's step handle is reused for each of its steps: only one is ever queued at a time.
-    internal void Rearm() => _life = HandleLife.Queued;
+    internal void Rearm() => _life = HandleState.rearm(_life);
+
+    // A task's step handle follows the task's context from step to step.
+    internal void UseContext(ExecutionContext? context) => _context = context;
 
     // A timer moved to the ready queue: cancelling it now only skips it there.
     internal void FallDue() => _life = HandleState.fallDue(_life);
@@ -58,11 +61,18 @@ public class Handle
     {
         _life = HandleState.run(_life);
         // Switching contexts costs more than most callbacks: skip it when the loop thread already runs
-        // in the captured one (the usual case). A context a callback changes is a new object, so the
-        // next callback still gets its own.
+        // in the captured one (the usual case), and restore it only if the callback changed it.
         var context = _context;
-        if (context is null || ReferenceEquals(context, ExecutionContext.Capture())) Invoke(this);
-        else ExecutionContext.Run(context, s_invoke, this);
+        var current = ExecutionContext.Capture();
+        if (context is null || !ReferenceEquals(context, current))
+        {
+            if (context is null) Invoke(this);
+            else ExecutionContext.Run(context, s_invoke, this);
+            return;
+        }
+        Invoke(this);
+        // The callback may have set an AsyncLocal: put the loop thread's context back, as Run would.
+        if (current is not null && !ReferenceEquals(ExecutionContext.Capture(), current)) ExecutionContext.Restore(current);
     }
 
     private static readonly ContextCallback s_invoke = static h => Invoke((Handle)h!);

@@ -18,6 +18,7 @@ public sealed partial class Loop
         var previous = s_running;
         s_running = this;
         _running = true;
+        _owner = Environment.CurrentManagedThreadId;
         try
         {
             while (true)
@@ -54,7 +55,9 @@ public sealed partial class Loop
             switch (Scheduler.decideWait(_policy, Time(), inboxPending, _state))
             {
                 case WaitDecision.SleepFor sleep:
-                    _signal.Wait(TimeSpan.FromSeconds(Math.Min(sleep.seconds, int.MaxValue / 1000.0)));
+                    // Whole milliseconds, rounded up as asyncio's selectors do: a shorter wait would
+                    // return at once and spin through empty iterations until the deadline.
+                    _signal.Wait((int)Math.Min(Math.Ceiling(sleep.seconds * 1000), int.MaxValue));
                     break;
                 case WaitDecision.AdvanceClockTo advance:
                     _virtualNow = Math.Max(_virtualNow, advance.instant);
@@ -191,15 +194,26 @@ public sealed partial class Loop
     {
         foreach (var task in LiveTasks)
             CallExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!") { ["task"] = task, ["future"] = task.AsFuture });
-        foreach (var report in _debugReports)
+        UnretrievedReport[] reports;
+        lock (_debugReports)
+        {
+            reports = [.. _debugReports];
+            _debugReports.Clear();
+        }
+        foreach (var report in reports)
             if (report.TryClaim()) CallExceptionHandler(report.Context());
-        _debugReports.Clear();
     }
 
-    private readonly List<UnretrievedReport> _debugReports = [];
+    private readonly HashSet<UnretrievedReport> _debugReports = [];
 
     internal void TrackForDebug(UnretrievedReport report)
     {
-        if (Debug) _debugReports.Add(report);
+        if (Debug) lock (_debugReports) _debugReports.Add(report);
+    }
+
+    // A report that was read (or went out through a collection) no longer keeps its future alive here.
+    internal void UntrackForDebug(UnretrievedReport report)
+    {
+        if (Debug) lock (_debugReports) _debugReports.Remove(report);
     }
 }

@@ -30,6 +30,7 @@ public sealed partial class Loop : IDisposable
     private readonly ClockPolicy _policy;
     private double _virtualNow;
     private bool _running;
+    private int _owner;
     private ITaskStepper? _currentTask;
     private Action<Loop, ExceptionContext>? _handler;
     private readonly ConcurrentQueue<Handle> _inbox = new();
@@ -90,6 +91,7 @@ public sealed partial class Loop : IDisposable
     public Handle CallSoon(Action callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
+        CheckThread();
         var handle = new Handle(this, callback, null, ExecutionContext.Capture());
         CallSoonInternal(handle);
         return handle;
@@ -121,6 +123,7 @@ public sealed partial class Loop : IDisposable
     public TimerHandle CallAt(double when, Action callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
+        CheckThread();
         return CallAt(when, callback, null);
     }
 
@@ -193,6 +196,13 @@ public sealed partial class Loop : IDisposable
     }
 
     private static InvalidOperationException Closed() => new("Event loop is closed");
+
+    // The loop's state is not thread-safe: while it runs, only its own thread may schedule directly.
+    private void CheckThread()
+    {
+        if (_running && Environment.CurrentManagedThreadId != _owner)
+            throw new InvalidOperationException("Non-thread-safe operation invoked on an event loop from another thread: use CallSoonThreadsafe.");
+    }
 
     // ---- futures and tasks ------------------------------------------------------------------------
 

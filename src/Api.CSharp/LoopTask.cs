@@ -29,7 +29,8 @@ public class LoopTask<T> : Future<T>, ITaskStepper
     private Future? _suspendedOn;
     private WaiterKind? _suspendKind;
     private Handle? _stepHandle;
-    private readonly ExecutionContext? _context;
+    private ExecutionContext? _context;
+    private Exception? _stepError;
     private readonly long _number;
     private string? _name;
 
@@ -52,7 +53,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper
     {
         // Formatted on first use, as CPython 3.12 does: most tasks are never asked their name.
         get => _name ??= $"Task-{_number}";
-        set => _name = value;
+        set => _name = value ?? throw new ArgumentNullException(nameof(value), "A task's name cannot be null; pass a string.");
     }
 
     ITaskStepper? ITaskStepper.PrevLive { get; set; }
@@ -189,16 +190,30 @@ public class LoopTask<T> : Future<T>, ITaskStepper
         var resumeAt = _resume;
         _resume = null;
         Loop.EnterTask(this);
+        StepEnd end;
         try
         {
             if (resumeAt is null) _coroutine.Start();
             else resumeAt();
+            end = StepEnd();
+        }
+        catch (Exception e)
+        {
+            // Not the body's own exception (the builder keeps that in the coroutine) but a failure to
+            // drive it: a coroutine started twice, or a step that left it neither done nor suspended
+            // on anything the loop knows. The task fails with it instead of hanging in Running.
+            _stepError = e;
+            end = e is CancelledException c ? Core.StepEnd.NewRaisedCancelled(Option(c.CancelMessage)) : Core.StepEnd.Raised;
         }
         finally
         {
             Loop.LeaveTask(this);
+            // The task's context carries on from where this step left it (asyncio runs every step in the
+            // task's own context, so a value set before an await is still there after it).
+            _context = ExecutionContext.Capture();
+            _stepHandle?.UseContext(_context);
         }
-        Apply(TaskState.endStep(StepEnd(), _suspendedOn is null ? FSharpValueOption<Future>.None : FSharpValueOption<Future>.NewValueSome(_suspendedOn), _state));
+        Apply(TaskState.endStep(end, _suspendedOn is null ? FSharpValueOption<Future>.None : FSharpValueOption<Future>.NewValueSome(_suspendedOn), _state));
     }
 
     private StepEnd StepEnd()
@@ -241,11 +256,11 @@ public class LoopTask<T> : Future<T>, ITaskStepper
         switch (end)
         {
             case TaskEnd.EndCancelled c:
-                if (_coroutine.Error is CancelledException own) CancelledByCoroutine(own);
+                if ((_stepError ?? _coroutine.Error) is CancelledException own) CancelledByCoroutine(own);
                 else CancelCore(Text(c.message));
                 break;
             case var _ when end.IsEndRaised:
-                FailCore(_coroutine.IsCompleted ? _coroutine.Error! : new InvalidOperationException(FaultMessage(StepFault.AwaitedItself)), "SetException");
+                FailCore(_stepError ?? _coroutine.Error ?? new InvalidOperationException(FaultMessage(StepFault.AwaitedItself)), "SetException");
                 break;
             default:
                 SucceedCore(_coroutine.GetResult());

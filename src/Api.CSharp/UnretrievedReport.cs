@@ -10,7 +10,9 @@ internal sealed class UnretrievedReport(Future future, Exception error)
 
     public void Disarm()
     {
-        if (Interlocked.Exchange(ref _disarmed, 1) == 0) GC.SuppressFinalize(this);
+        if (Interlocked.Exchange(ref _disarmed, 1) != 0) return;
+        GC.SuppressFinalize(this);
+        future.Loop.UntrackForDebug(this);
     }
 
     // Also used by the loop's debug mode, which reports on Close() without waiting for a collection.

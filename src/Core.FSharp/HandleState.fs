@@ -20,6 +20,9 @@ module HandleState =
         | Due -> struct (CancelledHandle, false)
         | _ -> struct (life, false)
 
+    /// A task's step handle starts a new life for its next step (a task never has two steps queued).
+    let rearm (_: HandleLife) = Queued
+
     /// A timer moved from the timer queue to the ready queue.
     let fallDue life =
         match life with

@@ -14,8 +14,10 @@ module Invariants =
                 sprintf "the iteration snapshot ends at %d, past the queue's tail %d" s.BatchEnd s.Ready.Tail
             if timerKeys |> List.exists (fun k -> k.Seq >= s.NextTimerSeq) then
                 "a timer's sequence number is not below the next one"
-            if timerKeys <> List.sort timerKeys then
-                "timers are not in (deadline, sequence) order"
+            if not (TimerQueue.isHeapOrdered s.Timers) then
+                "a timer is earlier than its parent in the timer heap"
+            if List.length timerKeys <> TimerQueue.count s.Timers then
+                "the timer count disagrees with the live timers"
             if s.Closed && not (ReadyQueue.isEmpty s.Ready && TimerQueue.isEmpty s.Timers) then
                 "a closed loop still holds work"
         ]

@@ -134,6 +134,8 @@ module Scheduler =
     let decideWait (policy: ClockPolicy) (now: float) (inboxPending: bool) (s: LoopState<'H>) =
         match (if inboxPending then ValueSome 0.0 else pollTimeout now s), policy with
         | ValueSome 0.0, _ -> Proceed
+        // A timer at infinity never fires: waiting for it is waiting for the inbox.
+        | ValueSome dt, _ when System.Double.IsPositiveInfinity dt -> BlockUntilSignalled
         | ValueSome dt, RealClock -> SleepFor dt
         | ValueSome dt, VirtualClock -> AdvanceClockTo(now + dt)
         | ValueNone, _ -> BlockUntilSignalled

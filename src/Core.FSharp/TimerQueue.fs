@@ -97,10 +97,29 @@ module TimerQueue =
                 }
         | _ -> q
 
-    let rec private items (h: Heap<'T>) acc =
-        match h with
-        | Empty -> acc
-        | Node(k, x, children) -> List.fold (fun acc c -> items c acc) ((k, x) :: acc) children
+    // Every node, in no particular order; an explicit stack, since a heap built from decreasing deadlines
+    // is a chain as deep as it has timers.
+    let private items (h: Heap<'T>) =
+        let rec walk (stack: Heap<'T> list) acc =
+            match stack with
+            | [] -> acc
+            | Empty :: more -> walk more acc
+            | Node(k, x, children) :: more -> walk (List.append children more) ((k, x) :: acc)
+
+        walk [ h ] []
+
+    /// True when no node is earlier than its parent: what makes the top the earliest timer.
+    let isHeapOrdered (q: TimerQueue<'T>) =
+        let rec walk (stack: (TimerKey voption * Heap<'T>) list) =
+            match stack with
+            | [] -> true
+            | (_, Empty) :: more -> walk more
+            | (parent, Node(k, _, children)) :: more ->
+                match parent with
+                | ValueSome p when before k p -> false
+                | _ -> walk (List.append (children |> List.map (fun c -> ValueSome k, c)) more)
+
+        walk [ ValueNone, q.Heap ]
 
     let add key (x: 'T) (q: TimerQueue<'T>) =
         { q with
@@ -119,8 +138,7 @@ module TimerQueue =
 
         if q.Cancelled.Count > 64 && q.Cancelled.Count > q.Live then
             let live =
-                items q.Heap []
-                |> List.filter (fun (k, _) -> not (Set.contains k.Seq q.Cancelled))
+                items q.Heap |> List.filter (fun (k, _) -> not (Set.contains k.Seq q.Cancelled))
 
             {
                 Heap = live |> List.fold (fun h (k, x) -> merge (Node(k, x, [])) h) Empty
@@ -194,7 +212,7 @@ module TimerQueue =
 
     /// Live timers in firing order.
     let toList (q: TimerQueue<'T>) =
-        items q.Heap []
+        items q.Heap
         |> List.filter (fun (k, _) -> not (Set.contains k.Seq q.Cancelled))
         |> List.sortWith (fun (a, _) (b, _) ->
             if before a b then -1

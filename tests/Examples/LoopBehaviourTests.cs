@@ -233,4 +233,87 @@ public class LoopBehaviourTests
         var error = Assert.Throws<InvalidStateException>(() => f.Result());
         Assert.StartsWith("Result is not ready", error.Message);
     }
+
+    [Fact]
+    public void EnsureFuture_OfATaskWithAResult_WrapsItInALoopTaskThatReturnsTheResult()
+    {
+        using var loop = new Loop();
+        var wrapped = Asyncio.EnsureFuture(Task.Run(() => 7), loop);
+        Assert.Equal(7, loop.RunUntilComplete((object)wrapped));
+    }
+
+    private static readonly AsyncLocal<string?> s_ambient = new();
+
+    [Fact]
+    public void AsyncLocal_SetInATaskBeforeAnAwait_IsStillSetAfterItAndDoesNotLeakToTheCaller()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+
+        async Coroutine<string?> SetsAndAwaits()
+        {
+            s_ambient.Value = "inside";
+            await Asyncio.Sleep(0);
+            await Asyncio.Sleep(1);
+            return s_ambient.Value;
+        }
+
+        s_ambient.Value = "outside";
+        Assert.Equal("inside", loop.RunUntilComplete(SetsAndAwaits()));
+        Assert.Equal("outside", s_ambient.Value);
+    }
+
+    [Fact]
+    public void CreateTask_TwiceOnOneCoroutine_TheSecondTaskFailsInsteadOfHanging()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+
+        static async Coroutine<int> Body()
+        {
+            await Asyncio.Sleep(0);
+            return 1;
+        }
+
+        var coroutine = Body();
+        var first = loop.CreateTask(coroutine, name: "first");
+        var second = loop.CreateTask(coroutine, name: "second");
+        Assert.Equal(1, loop.RunUntilComplete(first));
+        var error = Assert.Throws<InvalidOperationException>(() => loop.RunUntilComplete(second));
+        Assert.StartsWith("Coroutine Body() was already started", error.Message);
+    }
+
+    [Fact]
+    public void Sleep_ForeverOnAVirtualClock_DoesNotJumpTheClockToInfinity()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        var forever = loop.CreateFuture<int>();
+
+        async Coroutine SleepsForever() => await Asyncio.Sleep(double.PositiveInfinity);
+
+        var sleeper = loop.CreateTask(SleepsForever());
+        loop.CallLater(5, () => sleeper.Cancel());
+        Assert.Throws<CancelledException>(() => loop.RunUntilComplete(sleeper));
+        Assert.Equal(5.0, loop.Time());
+        GC.KeepAlive(forever);
+    }
+
+    [Fact]
+    public void CallSoon_FromAnotherThreadWhileTheLoopRuns_ThrowsAndNamesTheThreadSafeMethod()
+    {
+        using var loop = new Loop();
+        Exception? seen = null;
+        loop.CallSoon(() =>
+        {
+            var other = new Thread(() =>
+            {
+                try { loop.CallSoon(() => { }); }
+                catch (Exception e) { seen = e; }
+            });
+            other.Start();
+            other.Join();
+            loop.Stop();
+        });
+        loop.RunForever();
+        var error = Assert.IsType<InvalidOperationException>(seen);
+        Assert.Contains("use CallSoonThreadsafe", error.Message);
+    }
 }

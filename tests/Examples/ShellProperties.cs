@@ -43,28 +43,33 @@ public class ShellProperties
 
     private static async Coroutine Program(Run run, int id, byte[] steps, Func<ILoopTask> self)
     {
+        // InStep is 1 for the whole synchronous stretch of a step, from resumption to the next await:
+        // another task's step (or a callback) running inside that stretch would find it already set.
         run.FirstSteps.Add(id);
+        Enter(run, id);
         foreach (var b in steps)
         {
-            run.InStep++;
-            run.Check(run.InStep == 1, $"task {id}: two steps at once");
             run.Check(ReferenceEquals(Asyncio.CurrentTask(), self()), $"task {id}: current_task is not the task");
-            run.InStep--;
             var before = run.Loop.Iterations;
             switch ((Await)(b % 4))
             {
                 case Await.Yield:
+                    Leave(run);
                     await Asyncio.Sleep(0);
+                    Enter(run, id);
                     run.Check(run.Loop.Iterations == before + 1, $"task {id}: sleep(0) took {run.Loop.Iterations - before} iterations");
                     break;
                 case Await.CallbackFuture:
                     var f = run.Loop.CreateFuture<long>();
                     run.Loop.CallSoon(() =>
                     {
+                        run.Check(run.InStep == 0, "a callback ran inside a task's step");
                         run.Check(Asyncio.CurrentTask() is null, "current_task is set in a plain callback");
                         f.SetResult(run.Loop.Iterations);
                     });
+                    Leave(run);
                     var completedIn = await f;
+                    Enter(run, id);
                     run.Check(run.Loop.Iterations == completedIn + 1, $"task {id}: woke {run.Loop.Iterations - completedIn} iterations after set_result");
                     break;
                 case Await.DoneFuture:
@@ -77,7 +82,16 @@ public class ShellProperties
                     break;
             }
         }
+        Leave(run);
     }
+
+    private static void Enter(Run run, int id)
+    {
+        run.Check(run.InStep == 0, $"task {id}: resumed inside another step");
+        run.InStep = 1;
+    }
+
+    private static void Leave(Run run) => run.InStep = 0;
 
     [Property(MaxTest = 200)]
     public bool Tasks_AnyAwaitPrograms_StartLazilyRunOneStepAtATimeAndWakeOnTime(byte[][] programs)

@@ -34,6 +34,7 @@ type Event =
     | IterationStarted of iteration: int64 * now: float * snapshot: int
     | Stopped of iteration: int64
     | CancelCalled of id: int
+    | StopRequested of iteration: int64 * duringIteration: bool
 
 let resolution = 1e-9
 
@@ -177,7 +178,9 @@ let rec private react (d: Driver) (r: Reaction) =
     | SoonR cb -> schedule d cb None
     | LaterR(delay, cb) -> schedule d cb (Some(d.Now + ms delay))
     | CancelR i -> cancel d i
-    | StopR -> d.State <- Scheduler.stop d.State
+    | StopR ->
+        emit d (StopRequested(d.State.Iterations, true))
+        d.State <- Scheduler.stop d.State
 
 let private runOnce (d: Driver) =
     let firstDue = d.State.Ready.Tail
@@ -250,7 +253,9 @@ let runCore (ops: Op list) =
         | RunOnce ->
             if not d.State.Closed then
                 runOnce d
-        | Stop -> d.State <- Scheduler.stop d.State
+        | Stop ->
+            emit d (StopRequested(d.State.Iterations, false))
+            d.State <- Scheduler.stop d.State
         | Close ->
             d.State <- Scheduler.close d.State
             check d
@@ -329,7 +334,9 @@ let runModel (ops: Op list) =
         | SoonR cb -> schedule cb None
         | LaterR(delay, cb) -> schedule cb (Some(m.Now + float delay / 1000.0))
         | CancelR i -> cancel i
-        | StopR -> m.Stopping <- true
+        | StopR ->
+            emit (StopRequested(m.Iteration, true))
+            m.Stopping <- true
 
     let runOnce () =
         let due =
@@ -373,7 +380,9 @@ let runModel (ops: Op list) =
         | RunOnce ->
             if not m.Closed then
                 runOnce ()
-        | Stop -> m.Stopping <- true
+        | Stop ->
+            emit (StopRequested(m.Iteration, false))
+            m.Stopping <- true
         | Close ->
             m.Closed <- true
             m.Ready <- []

@@ -197,17 +197,35 @@ let ``6 ready before due: handles queued before an iteration run before the time
         |> label "a plain handle ran after a due timer")
 
 [<AioProperty>]
-let ``7 stop: the run ends right after the iteration in which stop() was called`` () =
+let ``7 stop: the run ends right after the iteration in which stop() was called, and only then`` () =
     forHistories (fun ops ->
-        let (events, _, _) = runCore ops
-        // a Stopped marker follows its iteration's runs directly: nothing runs between them
-        events
-        |> List.pairwise
-        |> List.forall (fun (a, b) ->
-            match a, b with
-            | Stopped _, Ran _ -> false
-            | _ -> true)
-        |> label "a handle ran between stop and the end of the run")
+        let (events, state, _) = runCore ops
+
+        let stopped =
+            events
+            |> List.choose (function
+                | Stopped it -> Some it
+                | _ -> None)
+            |> Set.ofList
+
+        let iterations =
+            events
+            |> List.choose (function
+                | IterationStarted(it, _, _) -> Some it
+                | _ -> None)
+            |> Set.ofList
+        // a stop() during iteration k ends the run after k; one between runs makes the next run one iteration
+        let expected =
+            events
+            |> List.choose (function
+                | StopRequested(k, true) -> Some k
+                | StopRequested(k, false) -> Some(k + 1L)
+                | _ -> None)
+            |> Set.ofList
+            |> Set.filter (fun k -> Set.contains k iterations)
+
+        (stopped = expected)
+        |> label (sprintf "stopped after %A, expected %A" stopped expected))
 
 [<AioProperty>]
 let ``9 closed loop: scheduling is refused and nothing runs after close`` () =

@@ -72,3 +72,30 @@ let ``the timer queue pops exactly the live due timers, in (deadline, sequence) 
                                                | None -> ValueNone)
 
         ok |> Prop.label "the queue disagrees with the sorted list")
+
+[<Xunit.Fact>]
+let ``a heap built from 200,000 decreasing deadlines survives cancelling most of them and popping the rest`` () =
+    let n = 200_000
+
+    let keys =
+        [
+            for i in 0 .. n - 1 ->
+                {
+                    Deadline = float (n - i)
+                    Seq = int64 i
+                }
+        ]
+
+    let q =
+        keys
+        |> List.fold (fun q k -> TimerQueue.add k (int k.Seq) q) TimerQueue.empty<int>
+    // every timer but each tenth: enough cancels to force compaction, over a chain as deep as the heap
+    let q =
+        keys
+        |> List.filter (fun k -> k.Seq % 10L <> 0L)
+        |> List.fold (fun q k -> TimerQueue.remove k q) q
+
+    let struct (due, rest) = TimerQueue.popDue (float (n + 1)) q
+    Xunit.Assert.Equal(n / 10, List.length due)
+    Xunit.Assert.True(TimerQueue.isEmpty rest)
+    Xunit.Assert.Equal<int list>(due |> List.map snd, due |> List.map snd |> List.sortBy (fun s -> -s))

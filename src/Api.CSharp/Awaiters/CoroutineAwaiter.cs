@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Aio.Awaiters;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Aio.Awaiters;
 /// task: no new task, no extra loop iteration, and no suspension at all if it never suspends.
 /// </summary>
 /// <typeparam name="T">The result type.</typeparam>
-public readonly struct CoroutineAwaiter<T> : ILoopAwaiter
+public readonly struct CoroutineAwaiter<T> : ICriticalNotifyCompletion, ILoopAwaiter
 {
     private readonly Coroutine<T> _coroutine;
 

@@ -1,8 +1,10 @@
+using System.Runtime.CompilerServices;
+
 namespace Aio.Awaiters;
 
 /// <summary>Awaits a <see cref="Future{T}"/> (or a task) inside a coroutine; returns its result.</summary>
 /// <typeparam name="T">The result type.</typeparam>
-public readonly struct FutureAwaiter<T> : ILoopAwaiter
+public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion, ILoopAwaiter
 {
     private readonly Future<T> _future;
 
@@ -26,7 +28,7 @@ public readonly struct FutureAwaiter<T> : ILoopAwaiter
 }
 
 /// <summary>Awaits any <see cref="Future"/> without reading a typed result.</summary>
-public readonly struct FutureAwaiter : ILoopAwaiter
+public readonly struct FutureAwaiter : ICriticalNotifyCompletion, ILoopAwaiter
 {
     private readonly Future _future;
 

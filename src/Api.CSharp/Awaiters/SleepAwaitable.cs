@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Aio.Awaiters;
 
 /// <summary>
@@ -22,7 +24,7 @@ public readonly struct SleepAwaitable
 /// never keeps the loop waiting. (The compiler copies an awaiter before suspending, so everything it
 /// needs is created in the constructor, never on suspension.)
 /// </summary>
-public readonly struct SleepAwaiter : ILoopAwaiter
+public readonly struct SleepAwaiter : ICriticalNotifyCompletion, ILoopAwaiter
 {
     private readonly Future<VoidResult>? _future;
     private readonly TimerHandle? _timer;

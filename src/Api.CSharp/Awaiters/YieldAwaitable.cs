@@ -1,10 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace Aio.Awaiters;
 
 /// <summary>
 /// <c>await Asyncio.Sleep(0)</c>: gives every other ready callback one turn and resumes in the next
 /// loop iteration. No timer and no future are created.
 /// </summary>
-public readonly struct YieldAwaitable : ILoopAwaiter
+public readonly struct YieldAwaitable : ICriticalNotifyCompletion, ILoopAwaiter
 {
     /// <summary>Returns itself: the awaitable is its own awaiter.</summary>
     public YieldAwaitable GetAwaiter() => this;

@@ -36,6 +36,8 @@ public class Handle
     /// <summary>True once <see cref="Cancel"/> was called before the callback ran.</summary>
     public bool Cancelled => HandleState.isCancelled(_life);
 
+    internal bool ShouldRun => HandleState.shouldRun(_life);
+
     /// <summary>
     /// Prevents the callback from running. Idempotent; no effect once the callback ran.
     /// </summary>

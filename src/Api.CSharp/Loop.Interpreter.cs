@@ -82,16 +82,14 @@ public sealed partial class Loop
             list.Head.FallDue();
             Store(firstDue++, list.Head);
         }
-        while (true)
+        var (first, last) = Scheduler.batch(_state);
+        for (var number = first; number < last; number++)
         {
-            var front = Scheduler.front(_state);
-            var slot = front.IsValueSome ? (int)(front.Value & (_ring.Length - 1)) : -1;
-            var handle = slot >= 0 ? _ring[slot] : null;
-            var (next, item) = Scheduler.next(handle is { Cancelled: true }, _state);
-            _state = next;
-            if (item.IsIterationDone) break;
+            // The ring may grow while callbacks run: take the slot from the current one each time.
+            var slot = (int)(number & (_ring.Length - 1));
+            var handle = _ring[slot]!;
             _ring[slot] = null;
-            if (item.IsRunEntry) RunGuarded(handle!);
+            if (handle.ShouldRun) RunGuarded(handle);
         }
     }
 

@@ -40,3 +40,6 @@ module HandleState =
         match life with
         | CancelledHandle -> true
         | _ -> false
+
+    /// Whether the loop runs the handle when its turn comes in the iteration: not if it was cancelled.
+    let shouldRun life = not (isCancelled life)

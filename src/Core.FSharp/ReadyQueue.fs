@@ -22,14 +22,3 @@ module ReadyQueue =
     /// Appends n entries; returns the queue and the first entry's number.
     let enqueueMany (n: int) (q: ReadyQueue) =
         struct ({ q with Tail = q.Tail + int64 n }, q.Tail)
-
-    /// The number of the front entry, if any.
-    let front (q: ReadyQueue) =
-        if isEmpty q then ValueNone else ValueSome q.Head
-
-    /// Removes the front entry.
-    let dequeue (q: ReadyQueue) =
-        if isEmpty q then q else { q with Head = q.Head + 1L }
-
-    /// Entry numbers front to back.
-    let toList (q: ReadyQueue) = [ q.Head .. q.Tail - 1L ]

@@ -20,13 +20,6 @@ type ClockPolicy =
     | RealClock
     | VirtualClock
 
-/// What the shell does next while running an iteration's batch, naming the ready entry by number.
-[<Struct>]
-type BatchItem =
-    | RunEntry of run: int64
-    | SkipEntry of skip: int64
-    | IterationDone
-
 /// The loop's scheduling state (SEMANTICS §1.1), as an immutable struct value. 'H is the shell's timer
 /// payload. Ready entries with numbers below `BatchEnd` form the running iteration's snapshot: anything
 /// appended after the snapshot sits behind it and waits for a later iteration.
@@ -158,31 +151,23 @@ module Scheduler =
                 payloads,
                 ReadyQueue.count ready)
 
-    /// The entry the iteration pops next, if its snapshot is not exhausted: the shell looks it up to
-    /// tell `next` whether it was cancelled.
-    let front (s: LoopState<'H>) =
-        if s.Ready.Head < s.BatchEnd then
-            ValueSome s.Ready.Head
-        else
-            ValueNone
-
-    /// Step 5, one entry at a time, so that a handle cancelled by an earlier callback of the same
-    /// iteration is skipped. `frontCancelled` is the life of the entry `front` named.
-    let next (frontCancelled: bool) (s: LoopState<'H>) : struct (LoopState<'H> * BatchItem) =
-        if s.Ready.Head >= s.BatchEnd then
-            struct (s, IterationDone)
-        else
-            let number = s.Ready.Head
-
-            let s' =
-                { s with
-                    Ready = ReadyQueue.dequeue s.Ready
-                }
-
-            struct (s', (if frontCancelled then SkipEntry number else RunEntry number))
+    /// Step 5: the iteration runs the ready entries numbered [first, last) — its snapshot — in order,
+    /// each unless its handle was cancelled by the time its turn comes (HandleState.shouldRun).
+    /// Entries appended while they run wait for a later iteration. One decision per iteration rather
+    /// than one per entry keeps the loop's hottest path free of state copies.
+    let batch (s: LoopState<'H>) = struct (s.Ready.Head, s.BatchEnd)
 
     /// After an iteration: run_forever stops iff `stop()` was seen; the flag is cleared for the next run.
+    /// The batch's entries are consumed with it.
     let endIteration (s: LoopState<'H>) : struct (LoopState<'H> * bool) =
+        let s =
+            { s with
+                Ready =
+                    { s.Ready with
+                        Head = max s.Ready.Head s.BatchEnd
+                    }
+            }
+
         if s.Stopping then
             struct ({ s with Stopping = false }, true)
         else

@@ -40,7 +40,8 @@ type private Heap<'T> =
 /// joins a set and its node is dropped when it reaches the top, so the top is never a cancelled timer
 /// (SEMANTICS §1.2 step 1 holds by construction); when cancelled timers outnumber live ones, the heap
 /// is rebuilt without them, so a storm of cancelled long timers does not pin memory.
-[<Struct>]
+// A class, not a struct: the loop state holds it in one reference, so copying the loop state on the
+// hot path (every call_soon) costs one write barrier for it, not one per field.
 type TimerQueue<'T> =
     private
         {

@@ -196,33 +196,19 @@ let private runOnce (d: Driver) =
     emit d (IterationStarted(s.Iterations, d.Now, n))
     check d
 
-    let rec loop () =
-        let front = Scheduler.front d.State |> ValueOption.map (fun n -> d.Ring.[n])
+    let struct (first, last) = Scheduler.batch d.State
 
-        let cancelled =
-            match front with
-            | ValueSome cb -> HandleState.isCancelled (lifeOf d cb).Value
-            | ValueNone -> false
+    for n in first .. last - 1L do
+        let cb = d.Ring.[n]
+        d.Ring <- Map.remove n d.Ring
+        let life = lifeOf d cb
 
-        let struct (s, item) = Scheduler.next cancelled d.State
-        d.State <- s
-        check d
-
-        match item, front with
-        | IterationDone, _ -> ()
-        | SkipEntry n, _ ->
-            d.Ring <- Map.remove n d.Ring
-            loop ()
-        | RunEntry n, ValueSome cb ->
-            d.Ring <- Map.remove n d.Ring
-            let life = lifeOf d cb
+        if HandleState.shouldRun life.Value then
             life.Value <- HandleState.run life.Value
             emit d (Ran(cb.Id, d.State.Iterations, d.Now))
             cb.Reactions |> List.iter (react d)
-            loop ()
-        | RunEntry n, ValueNone -> failwithf "entry %d ran without a front" n
+            check d
 
-    loop ()
     let struct (s, stopped) = Scheduler.endIteration d.State
     d.State <- s
 

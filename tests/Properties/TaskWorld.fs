@@ -317,36 +317,30 @@ let private iterate w =
     let struct (s, _, _) = Scheduler.runOnce 0.0 1e-9 w.Loop
     w.Loop <- s
 
-    let rec loop () =
-        // simulated jobs are never cancelled
-        let struct (s, item) = Scheduler.next false w.Loop
-        w.Loop <- s
+    let struct (first, last) = Scheduler.batch w.Loop
 
-        match item with
-        | IterationDone -> ()
-        | SkipEntry _ -> loop ()
-        | RunEntry n ->
-            let job = w.Ring.[n]
-            w.Ring <- Map.remove n w.Ring
+    // simulated jobs are never cancelled, so every entry of the batch runs
+    for n in first .. last - 1L do
+        let job = w.Ring.[n]
+        w.Ring <- Map.remove n w.Ring
 
-            match job with
-            | StepJob tid ->
-                let t = task w tid
-                let input = t.NextInput
-                t.NextInput <- Go
-                apply w t (StepStarts input)
-            | WakeJob(tid, waiter) ->
-                let outcome =
-                    match futureOf w waiter with
-                    | Cancelled _ -> WaiterCancelled
-                    | Failed _ -> WaiterFailed
-                    | _ -> WaiterSucceeded
+        match job with
+        | StepJob tid ->
+            let t = task w tid
+            let input = t.NextInput
+            t.NextInput <- Go
+            apply w t (StepStarts input)
+        | WakeJob(tid, waiter) ->
+            let outcome =
+                match futureOf w waiter with
+                | Cancelled _ -> WaiterCancelled
+                | Failed _ -> WaiterFailed
+                | _ -> WaiterSucceeded
 
-                apply w (task w tid) (StepStarts(WakeFrom outcome))
+            apply w (task w tid) (StepStarts(WakeFrom outcome))
 
-            loop ()
-
-    loop ()
+    let struct (s, _) = Scheduler.endIteration w.Loop
+    w.Loop <- s
 
 let private resolveTask w n =
     match w.Tasks with

@@ -1,3 +1,4 @@
+using Aio.Awaiters;
 using Aio.Core;
 using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
@@ -179,12 +180,13 @@ public class LoopTask<T> : Future<T>, ITaskStepper
 
     private void RunCoroutine(Resume resume)
     {
-        _pendingThrow = resume switch
+        if (!resume.IsSend)
         {
-            Resume.ThrowCancelled c => new CancelledException(Text(c.message)),
-            Resume.ThrowFault f => new InvalidOperationException(FaultMessage(f.Item)),
-            _ => null,
-        };
+            if (_pendingThrow is null) Suspension.PendingThrowArmed();
+            _pendingThrow = resume is Resume.ThrowCancelled c
+                ? new CancelledException(Text(c.message))
+                : new InvalidOperationException(FaultMessage(((Resume.ThrowFault)resume).Item));
+        }
         _suspendedOn = null;
         _suspendKind = null;
         var resumeAt = _resume;
@@ -246,7 +248,9 @@ public class LoopTask<T> : Future<T>, ITaskStepper
     Exception? ITaskStepper.TakePendingThrow()
     {
         var e = _pendingThrow;
+        if (e is null) return null;
         _pendingThrow = null;
+        Suspension.PendingThrowTaken();
         return e;
     }
 

@@ -10,9 +10,19 @@ internal static class Suspension
     // A cancellation (or fault) the core decided to raise at the await the task resumes from.
     public static void ThrowPending()
     {
+        // Every resumed await asks; almost none has anything to raise. A process-wide count of armed
+        // throws lets them skip the thread-static lookup of the current task (any loop arming one
+        // sends every awaiter down the exact path until it is taken).
+        if (Volatile.Read(ref s_armed) == 0) return;
         var error = Loop.CurrentTaskOnThisThread?.TakePendingThrow();
         if (error is not null) throw error;
     }
+
+    private static int s_armed;
+
+    public static void PendingThrowArmed() => Interlocked.Increment(ref s_armed);
+
+    public static void PendingThrowTaken() => Interlocked.Decrement(ref s_armed);
 
     public static void SuspendOn(Future future, Action continuation)
     {

@@ -1,4 +1,5 @@
 using Aio.Core;
+using Microsoft.FSharp.Core;
 
 namespace Aio;
 
@@ -14,10 +15,9 @@ public sealed partial class Loop
     /// <exception cref="InvalidOperationException">The loop is closed, already running, or another loop runs on this thread.</exception>
     public void RunForever()
     {
-        CheckRunnable();
+        _state = Accept(Scheduler.startRun(s_running is not null, _state));
         var previous = s_running;
         s_running = this;
-        _running = true;
         _owner = Environment.CurrentManagedThreadId;
         try
         {
@@ -31,7 +31,7 @@ public sealed partial class Loop
         }
         finally
         {
-            _running = false;
+            _state = Scheduler.endRun(_state);
             s_running = previous;
         }
     }
@@ -39,12 +39,19 @@ public sealed partial class Loop
     /// <summary>Asks a running loop to stop after the current iteration.</summary>
     public void Stop() => _state = Scheduler.stop(_state);
 
-    private void CheckRunnable()
+    // Refuses a run (or a close) the core refused, with asyncio's messages.
+    private static LoopState<Handle> Accept(FSharpResult<LoopState<Handle>, RunRefusal> decision)
     {
-        if (IsClosed) throw Closed();
-        if (_running) throw new InvalidOperationException("This event loop is already running");
-        if (s_running is not null) throw new InvalidOperationException("Cannot run the event loop while another loop is running");
+        if (decision.IsOk) return decision.ResultValue;
+        var refusal = decision.ErrorValue;
+        if (refusal.IsRunOnClosedLoop) throw Closed();
+        if (refusal.IsAlreadyRunning) throw new InvalidOperationException("This event loop is already running");
+        if (refusal.IsAnotherLoopRunning) throw new InvalidOperationException("Cannot run the event loop while another loop is running");
+        throw new InvalidOperationException("Cannot close a running event loop");
     }
+
+    // The checks a run makes, before anything (a task, a callback) is created for it.
+    private void CheckRunnable() => Accept(Scheduler.startRun(s_running is not null, _state));
 
     // One iteration, SEMANTICS §1.2.
     private void RunOnce()
@@ -177,10 +184,9 @@ public sealed partial class Loop
     /// <exception cref="InvalidOperationException">The loop is running.</exception>
     public void Close()
     {
-        if (_running) throw new InvalidOperationException("Cannot close a running event loop");
         if (IsClosed) return;
-        if (Debug) ReportLeftovers();
-        _state = Scheduler.close(_state);
+        if (Debug && !IsRunning) ReportLeftovers();
+        _state = Accept(Scheduler.close(_state));
         Array.Clear(_ring);
         while (_inbox.TryDequeue(out _)) { }
     }

@@ -29,7 +29,6 @@ public sealed partial class Loop : IDisposable
     private LoopState<Handle> _state = Scheduler.empty<Handle>();
     private readonly ClockPolicy _policy;
     private double _virtualNow;
-    private bool _running;
     private int _owner;
     private ITaskStepper? _currentTask;
     private Action<Loop, ExceptionContext>? _handler;
@@ -54,7 +53,7 @@ public sealed partial class Loop : IDisposable
     public bool Debug { get; set; }
 
     /// <summary>True while <see cref="RunForever"/> or <see cref="RunUntilComplete{T}(Future{T})"/> runs.</summary>
-    public bool IsRunning => _running;
+    public bool IsRunning => _state.Running;
 
     /// <summary>True after <see cref="Close"/>.</summary>
     public bool IsClosed => _state.Closed;
@@ -200,7 +199,7 @@ public sealed partial class Loop : IDisposable
     // The loop's state is not thread-safe: while it runs, only its own thread may schedule directly.
     private void CheckThread()
     {
-        if (_running && Environment.CurrentManagedThreadId != _owner)
+        if (_state.Running && Environment.CurrentManagedThreadId != _owner)
             throw new InvalidOperationException("Non-thread-safe operation invoked on an event loop from another thread: use CallSoonThreadsafe.");
     }
 

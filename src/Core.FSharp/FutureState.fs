@@ -35,11 +35,13 @@ module FutureState =
     /// A new pending future (one shared value per type: a future costs nothing until used).
     let pending<'T, 'Cb> : FutureState<'T, 'Cb> = CachedFuture<'T, 'Cb>.Pending
 
+    /// done(): true in the three terminal states.
     let isDone s =
         match s with
         | Pending _ -> false
         | _ -> true
 
+    /// cancelled(): true only when cancelled.
     let isCancelled s =
         match s with
         | Cancelled _ -> true
@@ -58,8 +60,10 @@ module FutureState =
         | Pending cbs -> struct (terminal, Completed(inOrder cbs))
         | _ -> struct (s, AlreadyDone)
 
+    /// set_result(v): PENDING to FINISHED(v), handing back the callbacks; AlreadyDone otherwise.
     let setResult v s = complete (Succeeded v) s
 
+    /// set_exception(e): PENDING to FINISHED(e), not yet retrieved; AlreadyDone otherwise.
     let setException e s = complete (Failed(e, false)) s
 
     /// cancel(msg): true only from PENDING. On a failed future it still marks the exception
@@ -108,6 +112,7 @@ module FutureState =
         | Failed(_, false) -> true
         | _ -> false
 
+    /// The exception was consumed elsewhere (a combinator read it): no "never retrieved" report.
     let markRetrieved s =
         match s with
         | Failed(e, false) -> Failed(e, true)

@@ -36,6 +36,7 @@ module HandleState =
         | Due -> Ran
         | _ -> life
 
+    /// cancelled(): true once cancel() came before the handle ran.
     let isCancelled life =
         match life with
         | CancelledHandle -> true

@@ -4,6 +4,7 @@ namespace Aio.Core
 /// Each returns the list of violations (empty when the value is well formed).
 module Invariants =
 
+    /// The loop state's structure: queue bounds, snapshot inside the queue, heap order, closed means empty.
     let checkLoop (s: LoopState<'H>) : string list =
         let timerKeys = TimerQueue.toList s.Timers |> List.map fst
 
@@ -22,6 +23,7 @@ module Invariants =
                 "a closed loop still holds work"
         ]
 
+    /// The task state's bookkeeping: no negative count, no pending cancel without a request or after done.
     let checkTask (s: TaskState<'W>) : string list =
         [
             if s.CancelRequests < 0 then
@@ -32,6 +34,7 @@ module Invariants =
                 "a pending cancel without a cancel request"
         ]
 
+    /// The future state's payloads: a failure always carries an exception.
     let checkFuture (s: FutureState<'T, 'Cb>) : string list =
         match s with
         | Failed(e, _) when obj.ReferenceEquals(e, null) -> [ "a future failed with a null exception" ]

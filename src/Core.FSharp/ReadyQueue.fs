@@ -9,10 +9,13 @@ type ReadyQueue = { Head: int64; Tail: int64 }
 
 module ReadyQueue =
 
+    /// No entries; numbering starts at 0.
     let empty = { Head = 0L; Tail = 0L }
 
+    /// Entries waiting.
     let count (q: ReadyQueue) = int (q.Tail - q.Head)
 
+    /// Nothing waiting.
     let isEmpty (q: ReadyQueue) = q.Head = q.Tail
 
     /// Appends one entry; returns the queue and the entry's number.

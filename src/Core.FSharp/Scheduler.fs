@@ -3,6 +3,13 @@ namespace Aio.Core
 /// Why a scheduling call was refused.
 type ScheduleRefusal = | LoopIsClosed
 
+/// Why run_forever / run_until_complete (or close) refused (SEMANTICS §1.4).
+type RunRefusal =
+    | RunOnClosedLoop
+    | AlreadyRunning
+    | AnotherLoopRunning
+    | CloseWhileRunning
+
 /// How the shell may wait before the next iteration (SEMANTICS §1.2 step 2), after the clock policy.
 type WaitDecision =
     /// Start the next iteration at once.
@@ -32,12 +39,14 @@ type LoopState<'H> =
         NextTimerSeq: int64
         Stopping: bool
         Closed: bool
+        Running: bool
         Iterations: int64
     }
 
 /// The pure scheduler: SEMANTICS §1.2–§1.4 as functions from state (and time) to state and decisions.
 module Scheduler =
 
+    /// A new loop: nothing queued, not stopping, not closed.
     let empty<'H> : LoopState<'H> =
         {
             Ready = ReadyQueue.empty
@@ -46,6 +55,7 @@ module Scheduler =
             NextTimerSeq = 0L
             Stopping = false
             Closed = false
+            Running = false
             Iterations = 0L
         }
 
@@ -93,16 +103,36 @@ module Scheduler =
                 Timers = TimerQueue.remove key s.Timers
             }
 
+    /// stop(): the current (or next) iteration is the last of this run.
     let stop (s: LoopState<'H>) = { s with Stopping = true }
 
-    /// close(): the queues are discarded without running anything.
-    let close (s: LoopState<'H>) =
+    /// run_forever starts (SEMANTICS §1.4): refused on a closed loop, on a running one, and while another
+    /// loop runs on this thread (the shell knows that and says so), checked in asyncio's order.
+    let startRun (anotherLoopRunning: bool) (s: LoopState<'H>) : Result<LoopState<'H>, RunRefusal> =
+        if s.Closed then Error RunOnClosedLoop
+        elif s.Running then Error AlreadyRunning
+        elif anotherLoopRunning then Error AnotherLoopRunning
+        else Ok { s with Running = true }
+
+    /// run_forever ends: not running, and a stop() is consumed.
+    let endRun (s: LoopState<'H>) =
         { s with
-            Ready = { s.Ready with Head = s.Ready.Tail }
-            BatchEnd = s.Ready.Tail
-            Timers = TimerQueue.empty
-            Closed = true
+            Running = false
+            Stopping = false
         }
+
+    /// close(): the queues are discarded without running anything; idempotent; refused while running.
+    let close (s: LoopState<'H>) : Result<LoopState<'H>, RunRefusal> =
+        if s.Running then
+            Error CloseWhileRunning
+        else
+            Ok
+                { s with
+                    Ready = { s.Ready with Head = s.Ready.Tail }
+                    BatchEnd = s.Ready.Tail
+                    Timers = TimerQueue.empty
+                    Closed = true
+                }
 
     /// Step 2: how long the poll may block, before any clock policy: None = forever.
     let pollTimeout (now: float) (s: LoopState<'H>) : float voption =

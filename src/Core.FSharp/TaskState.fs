@@ -195,6 +195,7 @@ module TaskState =
         },
         one CachedCommands<'W>.ScheduleGo
 
+    /// The phase's name, as the lifecycle diagram and error messages show it.
     let phaseName (p: TaskPhase<'W>) =
         match p with
         | NotStarted -> "NotStarted"
@@ -204,6 +205,7 @@ module TaskState =
         | Suspended(_, false) -> "SuspendedOnExternal"
         | Done -> "Done"
 
+    /// The input's name, as the lifecycle diagram and error messages show it.
     let inputName (i: TaskInput<'W>) =
         match i with
         | StepStarts Go -> "step"
@@ -356,6 +358,7 @@ module TaskState =
         | Uncancel -> uncancel s
         | WaiterRefusedCancel m -> waiterRefusedCancel m s
 
+    /// True once the task reached its terminal phase.
     let isDone (s: TaskState<'W>) =
         match s.Phase with
         | Done -> true

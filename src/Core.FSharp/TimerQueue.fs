@@ -76,6 +76,7 @@ module TimerQueue =
 
         pairUp [] children |> List.fold (fun h p -> merge p h) Empty
 
+    /// No timers.
     let empty<'T> : TimerQueue<'T> =
         {
             Heap = Empty
@@ -83,8 +84,10 @@ module TimerQueue =
             Cancelled = Set.empty
         }
 
+    /// Live (not cancelled) timers.
     let count (q: TimerQueue<'T>) = q.Live
 
+    /// No live timer.
     let isEmpty (q: TimerQueue<'T>) = q.Live = 0
 
     // Drops cancelled timers from the top, so the top is always live.
@@ -122,6 +125,7 @@ module TimerQueue =
 
         walk [ ValueNone, q.Heap ]
 
+    /// Adds a timer; keys are unique (their sequence numbers are).
     let add key (x: 'T) (q: TimerQueue<'T>) =
         { q with
             Heap = merge (Node(key, x, [])) q.Heap
@@ -149,6 +153,7 @@ module TimerQueue =
         else
             q
 
+    /// The earliest live timer's key (the top is never a cancelled timer).
     let tryEarliest (q: TimerQueue<'T>) : TimerKey voption =
         match q.Heap with
         | Node(k, _, _) -> ValueSome k

@@ -243,7 +243,10 @@ let runCore (ops: Op list) =
             emit d (StopRequested(d.State.Iterations, false))
             d.State <- Scheduler.stop d.State
         | Close ->
-            d.State <- Scheduler.close d.State
+            match Scheduler.close d.State with
+            | Ok s -> d.State <- s
+            | Error refusal -> failwithf "close refused: %A" refusal
+
             check d
 
     List.rev d.Events, d.State, List.rev d.Violations

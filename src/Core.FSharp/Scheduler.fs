@@ -27,7 +27,7 @@ type ClockPolicy =
     | RealClock
     | VirtualClock
 
-/// The loop's scheduling state (SEMANTICS §1.1), as an immutable struct value. 'H is the shell's timer
+/// The loop's scheduling state (SEMANTICS §1.1), as a struct value never changed in place. 'H is the shell's timer
 /// payload. Ready entries with numbers below `BatchEnd` form the running iteration's snapshot: anything
 /// appended after the snapshot sits behind it and waits for a later iteration.
 [<Struct>]

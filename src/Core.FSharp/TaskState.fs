@@ -42,7 +42,7 @@ type StepEnd =
 and WaiterKind =
     /// A pending loop future: cancelling the task cancels it.
     | OrdinaryWaiter
-    /// A bridge to something outside the loop (a System.Threading.Tasks.Task): it cannot be
+    /// A bridge to something outside the loop (a .NET Task): it cannot be
     /// interrupted, so a cancel request waits and is delivered at the coroutine's next await.
     | UninterruptibleWaiter
     /// The task awaited itself.

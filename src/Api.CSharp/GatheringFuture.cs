@@ -1,21 +1,21 @@
+using Aio.Core;
+using Microsoft.FSharp.Core;
+
 namespace Aio;
 
-// The future Asyncio.Gather returns (asyncio's _GatheringFuture). It completes from its children's
-// done callbacks: with the first failure or cancellation at once (the other children keep running),
-// else with every result in argument order once all have finished. Cancelling it cancels the
-// children instead of itself; the cancellation then arrives through them.
+// The future Asyncio.Gather returns (asyncio's _GatheringFuture). The core's GatherState decides what
+// each child's end means (wait, fail at once with the child's error while the others keep running,
+// raise the gather's own cancellation, or complete with every result in argument order); this class
+// carries it out. Cancelling it cancels the children instead of itself.
 internal sealed class GatheringFuture<T> : Future<T[]>
 {
     private readonly Future<T>[] _children;
-    private readonly int _distinct;
-    private int _finished;
-    private bool _cancelRequested;
-    private string? _cancelMessage;
+    private GatherState _state;
 
     private GatheringFuture(Loop loop, Future<T>[] children, int distinct) : base(loop)
     {
         _children = children;
-        _distinct = distinct;
+        _state = GatherStateModule.start(distinct);
     }
 
     // A future passed twice is one child: it is watched once and its result fills both places.
@@ -50,43 +50,34 @@ internal sealed class GatheringFuture<T> : Future<T[]>
         var accepted = false;
         foreach (var child in _children)
             if (child.Cancel(message)) accepted = true;
-        if (accepted)
-        {
-            _cancelRequested = true;
-            _cancelMessage = message;
-        }
+        _state = GatherStateModule.cancelRequested(accepted, message is null ? FSharpOption<string>.None : FSharpOption<string>.Some(message), _state);
         return accepted;
     }
 
     private void OnChildDone(Future done)
     {
         var child = (Future<T>)done;
-        _finished++;
-        if (Done)
+        var outcome = child.Cancelled ? ChildOutcome.ChildCancelled
+            : child.Outcome.IsWaiterFailed || child.Outcome.IsWaiterCancelled ? ChildOutcome.ChildFailed
+            : ChildOutcome.ChildSucceeded;
+        var (state, decision) = GatherStateModule.childDone(outcome, Done, _state);
+        _state = state;
+        switch (decision)
         {
-            // The gather already reported its outcome; a later failure is consumed here so that it
-            // is not reported as never retrieved.
-            if (!child.Cancelled) child.Exception();
-            return;
+            case var d when d.IsFailWithChildError:
+                SetException(child.Cancelled ? child.CancelledError() : child.Exception()!);
+                break;
+            case var d when d.IsConsumeLateError:
+                child.Exception();
+                break;
+            case GatherDecision.RaiseCancelled cancelled:
+                SetException(new CancelledException(FSharpOption<string>.get_IsSome(cancelled.message) ? cancelled.message!.Value : null));
+                break;
+            case var d when d.IsCompleteWithResults:
+                var results = new T[_children.Length];
+                for (var i = 0; i < results.Length; i++) results[i] = _children[i].Result();
+                SetResult(results);
+                break;
         }
-        if (child.Cancelled)
-        {
-            SetException(child.CancelledError());
-            return;
-        }
-        if (child.Exception() is { } error)
-        {
-            SetException(error);
-            return;
-        }
-        if (_finished < _distinct) return;
-        if (_cancelRequested)
-        {
-            SetException(new CancelledException(_cancelMessage));
-            return;
-        }
-        var results = new T[_children.Length];
-        for (var i = 0; i < results.Length; i++) results[i] = _children[i].Result();
-        SetResult(results);
     }
 }

@@ -77,8 +77,8 @@ public sealed partial class Loop
         if (_signal.IsSet) _signal.Reset();
         if (inboxPending || !_inbox.IsEmpty)
         {
-            while (_inbox.TryDequeue(out var handle))
-                if (!handle.Cancelled) CallSoonInternal(handle);
+            // In submission order; one cancelled meanwhile is skipped when its turn comes, like any other.
+            while (_inbox.TryDequeue(out var handle)) CallSoonInternal(handle);
         }
 
         var firstDue = _state.Ready.Tail;

@@ -1,6 +1,5 @@
 using Aio.Awaiters;
 using Aio.Core;
-using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
 
 namespace Aio;

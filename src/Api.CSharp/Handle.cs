@@ -13,13 +13,13 @@ namespace Aio;
 /// h.Cancel();
 /// </code>
 /// </example>
-public class Handle
+public class Handle : ILoopEntry
 {
     // Action (no argument), Action<object?> (an internal callback and its argument) or Action<Future>
     // (a done callback; _arg is the future).
     private readonly Delegate _callback;
     private readonly object? _arg;
-    private ExecutionContext? _context;
+    private readonly ExecutionContext? _context;
     private HandleLife _life = HandleLife.Queued;
 
     internal Handle(Loop loop, Delegate callback, object? arg, ExecutionContext? context)
@@ -48,12 +48,6 @@ public class Handle
         if (mustUnqueue && this is TimerHandle timer) Loop.Unschedule(timer);
     }
 
-    // A task's step handle is reused for each of its steps: only one is ever queued at a time.
-    internal void Rearm() => _life = HandleState.rearm(_life);
-
-    // A task's step handle follows the task's context from step to step.
-    internal void UseContext(ExecutionContext? context) => _context = context;
-
     // A timer moved to the ready queue: cancelling it now only skips it there.
     internal void FallDue() => _life = HandleState.fallDue(_life);
 
@@ -62,20 +56,12 @@ public class Handle
     internal void Run()
     {
         _life = HandleState.run(_life);
-        // Switching contexts costs more than most callbacks: skip it when the loop thread already runs
-        // in the captured one (the usual case), and restore it only if the callback changed it.
-        var context = _context;
-        var current = ExecutionContext.Capture();
-        if (context is null || !ReferenceEquals(context, current))
-        {
-            if (context is null) Invoke(this);
-            else ExecutionContext.Run(context, s_invoke, this);
-            return;
-        }
-        Invoke(this);
-        // The callback may have set an AsyncLocal: put the loop thread's context back, as Run would.
-        if (current is not null && !ReferenceEquals(ExecutionContext.Capture(), current)) ExecutionContext.Restore(current);
+        InContext.Run(_context, s_invoke, this);
     }
+
+    bool ILoopEntry.ShouldRun => ShouldRun;
+
+    void ILoopEntry.Run() => Run();
 
     private static readonly ContextCallback s_invoke = static h => Invoke((Handle)h!);
 

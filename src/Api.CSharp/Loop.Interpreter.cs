@@ -100,7 +100,7 @@ public sealed partial class Loop
         }
     }
 
-    private void RunGuarded(Handle handle)
+    private void RunGuarded(ILoopEntry handle)
     {
         try
         {

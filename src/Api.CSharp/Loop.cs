@@ -163,7 +163,7 @@ public sealed partial class Loop : IDisposable
         catch (InvalidOperationException) when (IsClosed) { }
     }
 
-    internal void CallSoonInternal(Handle handle)
+    internal void CallSoonInternal(ILoopEntry handle)
     {
         var result = Scheduler.callSoon(_state);
         if (result.IsError) throw Closed();
@@ -174,12 +174,12 @@ public sealed partial class Loop : IDisposable
 
     internal void Unschedule(TimerHandle handle) => _state = Scheduler.cancelTimer(handle.Key, _state);
 
-    // The ready entries' handles, kept under their entry numbers (the core holds only the numbers).
+    // The ready entries (handles, and tasks due for a step), kept under their entry numbers (the core holds only the numbers).
     // A power-of-two ring: an entry's slot is its number masked, so appending and popping never move
     // anything; it doubles when the queue outgrows it.
-    private Handle?[] _ring = new Handle?[64];
+    private ILoopEntry?[] _ring = new ILoopEntry?[64];
 
-    private void Store(long number, Handle handle)
+    private void Store(long number, ILoopEntry handle)
     {
         if (number - _state.Ready.Head >= _ring.Length) Grow(number);
         _ring[number & (_ring.Length - 1)] = handle;
@@ -188,7 +188,7 @@ public sealed partial class Loop : IDisposable
     // Moves the entries stored so far (numbers Head up to the one being stored) into a ring twice as big.
     private void Grow(long upTo)
     {
-        var bigger = new Handle?[_ring.Length * 2];
+        var bigger = new ILoopEntry?[_ring.Length * 2];
         for (var n = _state.Ready.Head; n < upTo; n++)
             bigger[n & (bigger.Length - 1)] = _ring[n & (_ring.Length - 1)];
         _ring = bigger;

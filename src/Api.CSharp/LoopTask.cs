@@ -19,7 +19,7 @@ namespace Aio;
 /// try { loop.RunUntilComplete(task); } catch (CancelledException e) { Console.WriteLine(e.CancelMessage); }
 /// </code>
 /// </example>
-public class LoopTask<T> : Future<T>, ITaskStepper
+public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 {
     private readonly Coroutine<T> _coroutine;
     private TaskState<Future> _state;
@@ -28,7 +28,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper
     private Exception? _pendingThrow;
     private Future? _suspendedOn;
     private WaiterKind? _suspendKind;
-    private Handle? _stepHandle;
+    private HandleLife _stepLife = HandleLife.Ran;
     private ExecutionContext? _context;
     private Exception? _stepError;
     private readonly long _number;
@@ -162,16 +162,24 @@ public class LoopTask<T> : Future<T>, ITaskStepper
     // QueueWakeup, so this delegate only names the registration (one shared instance for all tasks).
     private static readonly Action<Future> s_wakeup = static waiter => { };
 
-    private static readonly Action<object?> s_step = static t => ((LoopTask<T>)t!).Step();
-
-    // One handle serves every step and every wakeup: a task never has two of them queued at once.
+    // The task is its own ready entry for every step and every wakeup: it never has two of them queued
+    // at once, so scheduling one allocates nothing.
     private void QueueStep(StepInput input)
     {
         _nextStep = input;
-        var step = _stepHandle ??= new Handle(Loop, s_step, this, _context);
-        step.Rearm();
-        Loop.CallSoonInternal(step);
+        _stepLife = HandleState.rearm(_stepLife);
+        Loop.CallSoonInternal(this);
     }
+
+    bool ILoopEntry.ShouldRun => HandleState.shouldRun(_stepLife);
+
+    void ILoopEntry.Run()
+    {
+        _stepLife = HandleState.run(_stepLife);
+        InContext.Run(_context, s_step, this);
+    }
+
+    private static readonly ContextCallback s_step = static t => ((LoopTask<T>)t!).Step();
 
     // The waiter is done: its outcome is final, so the wakeup's input can be fixed now.
     void ITaskStepper.QueueWakeup(Future waiter) => QueueStep(TaskState.wakeFrom(waiter.Outcome));
@@ -212,7 +220,6 @@ public class LoopTask<T> : Future<T>, ITaskStepper
             // The task's context carries on from where this step left it (asyncio runs every step in the
             // task's own context, so a value set before an await is still there after it).
             _context = ExecutionContext.Capture();
-            _stepHandle?.UseContext(_context);
         }
         Apply(TaskState.endStep(end, _suspendedOn is null ? FSharpValueOption<Future>.None : FSharpValueOption<Future>.NewValueSome(_suspendedOn), _state));
     }

@@ -3,12 +3,6 @@ namespace Aio.Examples.Conformance.Scenarios;
 /// <summary>Done callbacks never run inside set_result; they are queued with call_soon in registration order, interleaved FIFO with other call_soon callbacks.</summary>
 public static class S011_FutureDoneCallbacksOrder
 {
-    private static void RunOnce(Loop loop)
-    {
-        loop.CallSoon(loop.Stop);
-        loop.RunForever();
-    }
-
     public static void Run(TextWriter output)
     {
         void Print(string text) => Py.Print(output, text);
@@ -24,9 +18,9 @@ public static class S011_FutureDoneCallbacksOrder
         f.SetResult("R");
         Py.Print(output, "set_result returned; no callback has run yet");
         loop.CallSoon(Print, "soon-2 (queued after set_result)");
-        RunOnce(loop);
+        ScenarioLoop.RunOnce(loop);
         Py.Print(output, "--- next iteration");
-        RunOnce(loop);
+        ScenarioLoop.RunOnce(loop);
         Py.Print(output, "nothing more ran");
         loop.Close();
     }

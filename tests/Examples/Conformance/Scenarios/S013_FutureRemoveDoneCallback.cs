@@ -3,12 +3,6 @@ namespace Aio.Examples.Conformance.Scenarios;
 /// <summary>remove_done_callback removes every registration of the callback and returns the count; once callbacks are scheduled they can no longer be removed.</summary>
 public static class S013_FutureRemoveDoneCallback
 {
-    private static void RunOnce(Loop loop)
-    {
-        loop.CallSoon(loop.Stop);
-        loop.RunForever();
-    }
-
     public static void Run(TextWriter output)
     {
         void A(Future fut) => Py.Print(output, "a ran");
@@ -27,13 +21,13 @@ public static class S013_FutureRemoveDoneCallback
         Py.Print(output, "remove a ->", f.RemoveDoneCallback(A));
         Py.Print(output, "remove a again ->", f.RemoveDoneCallback(A));
         f.SetResult(null);
-        RunOnce(loop);
+        ScenarioLoop.RunOnce(loop);
 
         var g = loop.CreateFuture<object?>();
         g.AddDoneCallback(C);
         g.SetResult(null);
         Py.Print(output, "remove after done ->", g.RemoveDoneCallback(C));
-        RunOnce(loop);
+        ScenarioLoop.RunOnce(loop);
         loop.Close();
     }
 }

@@ -3,12 +3,6 @@ namespace Aio.Examples.Conformance.Scenarios;
 /// <summary>call_soon is FIFO; callbacks queued while an iteration runs are deferred to the next iteration, after those already queued.</summary>
 public static class S017_CallSoonFifoIterations
 {
-    private static void RunOnce(Loop loop)
-    {
-        loop.CallSoon(loop.Stop);
-        loop.RunForever();
-    }
-
     public static void Run(TextWriter output)
     {
         var loop = Asyncio.NewEventLoop(LoopClock.Virtual);
@@ -25,7 +19,7 @@ public static class S017_CallSoonFifoIterations
         for (var i = 0; i < 3; i++)
         {
             Py.Print(output, $"--- iteration {i}");
-            RunOnce(loop);
+            ScenarioLoop.RunOnce(loop);
         }
         loop.Close();
     }

@@ -3,12 +3,6 @@ namespace Aio.Examples.Conformance.Scenarios;
 /// <summary>Work queued during an iteration (call_soon, or a timer already due) waits for the next iteration; timers due at the start of an iteration run in it.</summary>
 public static class S022_CallbacksScheduledMidIteration
 {
-    private static void RunOnce(Loop loop)
-    {
-        loop.CallSoon(loop.Stop);
-        loop.RunForever();
-    }
-
     public static void Run(TextWriter output)
     {
         void Print(string text) => Py.Print(output, text);
@@ -25,9 +19,9 @@ public static class S022_CallbacksScheduledMidIteration
         loop.CallSoon(X);
         loop.CallAt(loop.Time() - 1, () => Print("T1 (due timer)"));
         Py.Print(output, "--- iteration 1");
-        RunOnce(loop);
+        ScenarioLoop.RunOnce(loop);
         Py.Print(output, "--- iteration 2");
-        RunOnce(loop);
+        ScenarioLoop.RunOnce(loop);
         loop.Close();
     }
 }

@@ -3,12 +3,6 @@ namespace Aio.Examples.Conformance.Scenarios;
 /// <summary>An exception escaping a callback (plain or done-callback) goes to the loop exception handler and the loop keeps running; a failing task does not call it; call_exception_handler passes custom contexts.</summary>
 public static class S026_ExceptionInCallbackHandler
 {
-    private static void RunOnce(Loop loop)
-    {
-        loop.CallSoon(loop.Stop);
-        loop.RunForever();
-    }
-
     public static void Run(TextWriter output)
     {
         void Print(string text) => Py.Print(output, text);
@@ -37,7 +31,7 @@ public static class S026_ExceptionInCallbackHandler
         loop.CallSoon(Print, "before");
         loop.CallSoon(Bad);
         loop.CallSoon(Print, "after (same iteration)");
-        RunOnce(loop);
+        ScenarioLoop.RunOnce(loop);
 
         var f = loop.CreateFuture<object?>();
         void FailingDoneCallback(Future fut) => throw new RuntimeError("done callback failed");
@@ -45,12 +39,12 @@ public static class S026_ExceptionInCallbackHandler
         f.AddDoneCallback(FailingDoneCallback);
         f.AddDoneCallback(fut => Py.Print(output, "second done callback still runs"));
         f.SetResult(null);
-        RunOnce(loop);
+        ScenarioLoop.RunOnce(loop);
 
         async Coroutine Failing() => throw new KeyError("task failure is stored, not reported");
 
         var t = loop.CreateTask(Failing(), name: "F");
-        RunOnce(loop);
+        ScenarioLoop.RunOnce(loop);
         Py.Print(output, "task failed quietly:", Py.TypeName(t.Exception()!));
 
         loop.SetExceptionHandler((lp, ctx) => Py.Print(output, "custom context:", ctx.Message, ctx["extra"]));

@@ -100,7 +100,7 @@ public class Future<T> : Future
     private protected bool IsTask;
 
     /// <inheritdoc />
-    public override bool Done => !_state.IsPending;
+    public override bool Done => FutureState.isDone(_state);
 
     /// <inheritdoc />
     public override bool Cancelled => _state.IsCancelled;
@@ -174,8 +174,8 @@ public class Future<T> : Future
         var (state, completion) = FutureState.cancel(Message(message), _state);
         _state = state;
         _report?.Disarm();
-        if (!completion.IsCompleted) return false;
-        ScheduleCallbacks(completion.callbacksInOrder);
+        if (completion.IsAlreadyDone) return false;
+        ScheduleCallbacks(completion);
         return true;
     }
 
@@ -197,15 +197,20 @@ public class Future<T> : Future
     private void Complete((FutureState<T, DoneCallback>, Completion<DoneCallback>) transition, string operation)
     {
         var (state, completion) = transition;
-        if (!completion.IsCompleted)
+        if (completion.IsAlreadyDone)
             throw new InvalidStateException($"{operation} on a future that is already {StateWord}: a future completes once. Check Done before completing it.");
         _state = state;
-        ScheduleCallbacks(completion.callbacksInOrder);
+        ScheduleCallbacks(completion);
     }
 
-    private void ScheduleCallbacks(FSharpList<DoneCallback> callbacks)
+    private void ScheduleCallbacks(Completion<DoneCallback> completion)
     {
-        for (var list = callbacks; !list.IsEmpty; list = list.Tail) Schedule(list.Head);
+        if (completion.IsCompletedOne)
+        {
+            Schedule(completion.callback);
+            return;
+        }
+        for (var list = completion.callbacksInOrder!; !list.IsEmpty; list = list.Tail) Schedule(list.Head);
     }
 
     // A task's wakeup reuses the task's own step handle; any other callback gets a handle of its own.

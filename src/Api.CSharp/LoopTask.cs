@@ -78,7 +78,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     {
         // Cancelling a task that failed counts as retrieving its exception, as in asyncio.
         if (base.Done) return base.Cancel(message);
-        var waiterDone = _state.Phase is TaskPhase<Future>.Suspended s ? s.waiter.Done : true;
+        var waiterDone = _state.Phase.IsSuspended ? _state.Phase.waiter!.Done : true;
         var (state, answer, commands) = TaskState.cancel(Option(message), waiterDone, _state);
         _state = state;
         Interpret(commands);
@@ -111,7 +111,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         $"<Task {StateWord} name={Repr.Of(Name)} coro=<{_coroutine.Name}()>{ResultPart()}{WaitPart()}{CallbacksPart()}>";
 
     private string WaitPart() =>
-        _state.Phase is TaskPhase<Future>.Suspended s && !base.Done ? $" wait_for={s.waiter}" : "";
+        _state.Phase.IsSuspended && !base.Done ? $" wait_for={_state.Phase.waiter}" : "";
 
     // ---- the step: the core decides, this interprets ----------------------------------------------
 
@@ -146,11 +146,12 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
                 RunCoroutine(((TaskCommand<Future>.RunCoroutine)command).Item);
                 break;
             case TaskCommand<Future>.Tags.AddWakeup:
-                ((TaskCommand<Future>.AddWakeup)command).waiter.AddTaskWakeup(s_wakeup, this);
+                // The waiter commands name the waiter of the phase the transition ended in.
+                _state.Phase.waiter!.AddTaskWakeup(s_wakeup, this);
                 break;
             case TaskCommand<Future>.Tags.CancelWaiter:
                 var c = (TaskCommand<Future>.CancelWaiter)command;
-                if (!c.waiter.Cancel(Text(c.message))) Apply(TaskState.waiterRefusedCancel(c.message, _state));
+                if (!_state.Phase.waiter!.Cancel(Text(c.message))) Apply(TaskState.waiterRefusedCancel(c.message, _state));
                 break;
             case TaskCommand<Future>.Tags.Finish:
                 Finish(((TaskCommand<Future>.Finish)command).Item);

@@ -3,9 +3,12 @@ namespace Aio.Core
 /// The lifecycle of a future (SEMANTICS §2): PENDING, then exactly one terminal state.
 /// Values and exceptions are opaque payloads ('T, exn) so that states compare and print in
 /// property tests; 'Cb is whatever the shell registers as a done callback (a delegate in C#,
-/// an int in tests). Callbacks are kept newest first, so registering one is a single cons.
+/// an int in tests). Callbacks are kept newest first, so registering one is a single cons. Most
+/// awaited futures have exactly one callback (the awaiting task's wakeup): `PendingOne` holds it
+/// without a list cell.
 type FutureState<'T, 'Cb> =
     | Pending of callbacksNewestFirst: 'Cb list
+    | PendingOne of callback: 'Cb
     | Succeeded of value: 'T
     | Failed of error: exn * retrieved: bool
     | Cancelled of message: string option
@@ -19,10 +22,12 @@ type FutureRead<'T> =
     | CancelledRead of message: string option
 
 /// The outcome of a completion attempt. `Completed` carries the callbacks to schedule with
-/// call_soon, in registration order; `AlreadyDone` is misuse the shell reports as InvalidStateException.
+/// call_soon, in registration order (`CompletedOne` the single one, without a list);
+/// `AlreadyDone` is misuse the shell reports as InvalidStateException.
 [<Struct>]
 type Completion<'Cb> =
     | Completed of callbacksInOrder: 'Cb list
+    | CompletedOne of callback: 'Cb
     | AlreadyDone
 
 // The pending state every new future of a type shares, built once per type instead of once per future.
@@ -38,7 +43,8 @@ module FutureState =
     /// done(): true in the three terminal states.
     let isDone s =
         match s with
-        | Pending _ -> false
+        | Pending _
+        | PendingOne _ -> false
         | _ -> true
 
     /// cancelled(): true only when cancelled.
@@ -58,6 +64,7 @@ module FutureState =
         match s with
         | Pending [] -> struct (terminal, Completed [])
         | Pending cbs -> struct (terminal, Completed(inOrder cbs))
+        | PendingOne cb -> struct (terminal, CompletedOne cb)
         | _ -> struct (s, AlreadyDone)
 
     /// set_result(v): PENDING to FINISHED(v), handing back the callbacks; AlreadyDone otherwise.
@@ -72,13 +79,15 @@ module FutureState =
         match s with
         | Pending [] -> struct (Cancelled message, Completed [])
         | Pending cbs -> struct (Cancelled message, Completed(inOrder cbs))
+        | PendingOne cb -> struct (Cancelled message, CompletedOne cb)
         | Failed(e, _) -> struct (Failed(e, true), AlreadyDone)
         | _ -> struct (s, AlreadyDone)
 
     /// result(): reading a failure marks it retrieved.
     let result s =
         match s with
-        | Pending _ -> struct (s, NotReady)
+        | Pending _
+        | PendingOne _ -> struct (s, NotReady)
         | Succeeded v -> struct (s, Value v)
         | Failed(e, _) -> struct (Failed(e, true), ReadError e)
         | Cancelled m -> struct (s, CancelledRead m)
@@ -89,7 +98,9 @@ module FutureState =
     /// add_done_callback: on a done future the callback is returned to be scheduled at once.
     let addCallback cb s =
         match s with
+        | Pending [] -> struct (PendingOne cb, false)
         | Pending cbs -> struct (Pending(cb :: cbs), false)
+        | PendingOne first -> struct (Pending [ cb; first ], false)
         | _ -> struct (s, true)
 
     /// remove_done_callback: removes every registration equal to cb and returns how many.
@@ -98,12 +109,14 @@ module FutureState =
         | Pending cbs ->
             let kept = cbs |> List.filter (fun c -> c <> cb)
             struct (Pending kept, List.length cbs - List.length kept)
+        | PendingOne c when c = cb -> struct (pending, 1)
         | _ -> struct (s, 0)
 
     /// Registered callbacks in registration order (for repr's cb=[…] and tests).
     let callbacks s =
         match s with
         | Pending cbs -> inOrder cbs
+        | PendingOne cb -> [ cb ]
         | _ -> []
 
     /// True when the future failed and nobody retrieved the exception: the "never retrieved" report.
@@ -121,7 +134,8 @@ module FutureState =
     /// asyncio's state word for repr: pending, finished or cancelled.
     let stateWord s =
         match s with
-        | Pending _ -> "pending"
+        | Pending _
+        | PendingOne _ -> "pending"
         | Succeeded _
         | Failed _ -> "finished"
         | Cancelled _ -> "cancelled"

@@ -60,7 +60,7 @@ module Lifecycle =
                 | RunCoroutine Send -> "resume"
                 | RunCoroutine(ThrowCancelled _) -> "throw CancelledError"
                 | RunCoroutine(ThrowFault _) -> "throw RuntimeError"
-                | AddWakeup _ -> "add wakeup"
+                | AddWakeup -> "add wakeup"
                 | CancelWaiter _ -> "cancel waiter"
                 | Finish EndReturned -> "finished"
                 | Finish EndRaised -> "finished (exception)"

@@ -62,15 +62,19 @@ type TaskCommand<'W> =
     | ScheduleStep of StepInput
     /// Run the coroutine now, resumed this way.
     | RunCoroutine of Resume
-    /// waiter.add_done_callback(wakeup)
-    | AddWakeup of waiter: 'W
-    /// waiter.cancel(message). A plain future or task that is pending accepts; a waiter that declines
-    /// (a gather whose children have all finished) is reported back as `WaiterRefusedCancel`.
-    | CancelWaiter of waiter: 'W * message: string option
+    /// waiter.add_done_callback(wakeup), for the waiter of the phase the transition ends in. The
+    /// waiter is named by the phase, not the command, so that this command is one shared value.
+    | AddWakeup
+    /// waiter.cancel(message), for the waiter of the phase. A plain future or task that is pending
+    /// accepts; a waiter that declines (a gather whose children have all finished) is reported back
+    /// as `WaiterRefusedCancel`.
+    | CancelWaiter of message: string option
     /// Complete the task's future with this outcome (its done callbacks follow from FutureState).
     | Finish of TaskEnd
 
-/// Where a task is in its life. 'W is the shell's reference to a waiter future.
+/// Where a task is in its life. 'W is the shell's reference to a waiter future. A struct, so that
+/// suspending (the phase naming its waiter) allocates nothing.
+[<Struct>]
 type TaskPhase<'W> =
     /// Created; its first step is queued and no statement of the coroutine has run.
     | NotStarted
@@ -139,6 +143,7 @@ type private CachedCommands<'W>() =
     static member val RunSend: TaskCommand<'W> = RunCoroutine Send
     static member val FinishReturned: TaskCommand<'W> = Finish EndReturned
     static member val FinishRaised: TaskCommand<'W> = Finish EndRaised
+    static member val AddWakeup: TaskCommand<'W> = AddWakeup
 
 /// The task lifecycle (SEMANTICS §3.2–§3.5) as one transition table. `transition` is the table; the
 /// shell calls the named entry points (`startStep`, `endStep`, `cancel`, `uncancel`, …), which are
@@ -293,10 +298,11 @@ module TaskState =
                         Phase = Suspended(w, true)
                         MustCancel = false
                     },
-                    two (AddWakeup w) (CancelWaiter(w, s.CancelMessage)))
-        | SuspendedOn OrdinaryWaiter, ValueSome w -> struct ({ s with Phase = Suspended(w, true) }, one (AddWakeup w))
+                    two CachedCommands<'W>.AddWakeup (CancelWaiter s.CancelMessage))
+        | SuspendedOn OrdinaryWaiter, ValueSome w ->
+            struct ({ s with Phase = Suspended(w, true) }, one CachedCommands<'W>.AddWakeup)
         | SuspendedOn UninterruptibleWaiter, ValueSome w ->
-            struct ({ s with Phase = Suspended(w, false) }, one (AddWakeup w))
+            struct ({ s with Phase = Suspended(w, false) }, one CachedCommands<'W>.AddWakeup)
         | SuspendedOn _, ValueNone -> raise (IllegalTaskTransition("Running", "await without a waiter"))
 
     /// cancel(msg) (SEMANTICS §3.4): a waiter that is not done is cancelled (and accepts); otherwise
@@ -308,12 +314,12 @@ module TaskState =
         : struct (TaskState<'W> * CancelAnswer * Commands<'W>) =
         match s.Phase with
         | Done -> struct (s, CancelRefused, none)
-        | Suspended(w, true) when not waiterDone ->
+        | Suspended(_, true) when not waiterDone ->
             struct ({ s with
                         CancelRequests = s.CancelRequests + 1
                     },
                     CancelAccepted,
-                    one (CancelWaiter(w, message)))
+                    one (CancelWaiter message))
         | _ ->
             struct ({ s with
                         CancelRequests = s.CancelRequests + 1

@@ -90,13 +90,14 @@ let private modelStep (m: Model) op =
     | (ReadResult | ReadException), Some(Succeeded v) -> m, Read(Value v)
     | (ReadResult | ReadException), Some(Failed(e, _)) -> { m with Retrieved = true }, Read(ReadError e)
     | (ReadResult | ReadException), Some(Cancelled msg) -> m, Read(CancelledRead msg)
-    | (ReadResult | ReadException), Some(Pending _) -> m, Read NotReady
+    | (ReadResult | ReadException), Some(Pending _ | PendingOne _) -> m, Read NotReady
 
 let private coreStep (s: FutureState<int, int>) op =
     let completion (struct (s', c)) =
         s',
         match c with
         | Completed cbs -> CompletedWith cbs
+        | CompletedOne cb -> CompletedWith [ cb ]
         | AlreadyDone -> Refused
 
     match op with
@@ -146,7 +147,8 @@ let ``12 single assignment: done never becomes pending again and the outcome nev
             |> List.scan (fun s op -> fst (coreStep s op)) FutureState.pending
             |> List.map (fun s ->
                 match s with
-                | Pending _ -> None
+                | Pending _
+                | PendingOne _ -> None
                 | Failed(e, _) -> Some(Failed(e, false))
                 | o -> Some o)
 

@@ -121,7 +121,16 @@ let private scheduleCallbacks w waiter (completion: Completion<int>) =
     | Completed tids ->
         emit w (WaiterDone(waiter, w.Loop.Iterations))
         tids |> List.iter (fun tid -> callSoon w (WakeJob(tid, waiter)))
+    | CompletedOne tid ->
+        emit w (WaiterDone(waiter, w.Loop.Iterations))
+        callSoon w (WakeJob(tid, waiter))
     | AlreadyDone -> ()
+
+// The waiter commands act on the waiter of the phase the transition ended in.
+let private waiterOf (t: TaskSim) =
+    match t.State.Phase with
+    | Suspended(waiter, _) -> waiter
+    | phase -> failwithf "a waiter command in phase %s" (TaskState.phaseName phase)
 
 let rec private interpret w (t: TaskSim) (commands: Commands<Waiter>) =
     for c in commands.ToList() do
@@ -130,17 +139,20 @@ let rec private interpret w (t: TaskSim) (commands: Commands<Waiter>) =
             t.NextInput <- input
             callSoon w (StepJob t.Id)
         | RunCoroutine resume -> runCoroutine w t resume
-        | AddWakeup waiter ->
+        | AddWakeup ->
+            let waiter = waiterOf t
             let struct (s, runNow) = FutureState.addCallback t.Id (futureOf w waiter)
             setFutureOf w waiter s
 
             if runNow then
                 callSoon w (WakeJob(t.Id, waiter))
-        | CancelWaiter(FutureW f, m) ->
-            let struct (s, completion) = FutureState.cancel m w.Futures.[f]
-            w.Futures.[f] <- s
-            scheduleCallbacks w (FutureW f) completion
-        | CancelWaiter(TaskW other, m) -> cancelTask w (task w other) m |> ignore
+        | CancelWaiter m ->
+            match waiterOf t with
+            | FutureW f ->
+                let struct (s, completion) = FutureState.cancel m w.Futures.[f]
+                w.Futures.[f] <- s
+                scheduleCallbacks w (FutureW f) completion
+            | TaskW other -> cancelTask w (task w other) m |> ignore
         | Finish e ->
             let struct (s, completion) =
                 match e with
@@ -260,7 +272,8 @@ and private runCoroutine w (t: TaskSim) resume =
 
             let awaitDone waiter =
                 match futureOf w waiter with
-                | Pending _ ->
+                | Pending _
+                | PendingOne _ ->
                     suspendedOn <- ValueSome waiter
 
                     ending <-

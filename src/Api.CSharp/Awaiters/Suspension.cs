@@ -62,11 +62,15 @@ internal static class Suspension
             return;
         }
         var task = Loop.CurrentTaskOnThisThread;
-        if (task is null)
-        {
-            awaiter.OnCompleted(continuation);
-            return;
-        }
+        if (task is null) awaiter.OnCompleted(continuation);
+        else AwaitForeign(ref awaiter, continuation, task);
+    }
+
+    // Apart from Await, because the lambdas' closure would otherwise be allocated at the entry of
+    // Await, on every loop await too.
+    private static void AwaitForeign<TAwaiter>(ref TAwaiter awaiter, Action continuation, ITaskStepper task)
+        where TAwaiter : INotifyCompletion
+    {
         var loop = task.Loop;
         var bridge = loop.CreateFuture<VoidResult>();
         awaiter.OnCompleted(() => loop.PostFromOutside(() =>

@@ -94,8 +94,9 @@ public sealed partial class Loop
         {
             // The ring may grow while callbacks run: take the slot from the current one each time.
             var slot = (int)(number & (_ring.Length - 1));
-            var handle = _ring[slot]!;
-            _ring[slot] = null;
+            ref var entry = ref _ring[slot].Entry;
+            var handle = entry!;
+            entry = null;
             if (handle.ShouldRun) RunGuarded(handle);
         }
     }

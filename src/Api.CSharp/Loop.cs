@@ -176,19 +176,25 @@ public sealed partial class Loop : IDisposable
 
     // The ready entries (handles, and tasks due for a step), kept under their entry numbers (the core holds only the numbers).
     // A power-of-two ring: an entry's slot is its number masked, so appending and popping never move
-    // anything; it doubles when the queue outgrows it.
-    private ILoopEntry?[] _ring = new ILoopEntry?[64];
+    // anything; it doubles when the queue outgrows it. Slots are structs so that storing an entry
+    // skips the covariance check an interface-typed array makes on every store.
+    private Slot[] _ring = new Slot[64];
+
+    private struct Slot
+    {
+        public ILoopEntry? Entry;
+    }
 
     private void Store(long number, ILoopEntry handle)
     {
         if (number - _state.Ready.Head >= _ring.Length) Grow(number);
-        _ring[number & (_ring.Length - 1)] = handle;
+        _ring[number & (_ring.Length - 1)].Entry = handle;
     }
 
     // Moves the entries stored so far (numbers Head up to the one being stored) into a ring twice as big.
     private void Grow(long upTo)
     {
-        var bigger = new ILoopEntry?[_ring.Length * 2];
+        var bigger = new Slot[_ring.Length * 2];
         for (var n = _state.Ready.Head; n < upTo; n++)
             bigger[n & (bigger.Length - 1)] = _ring[n & (_ring.Length - 1)];
         _ring = bigger;

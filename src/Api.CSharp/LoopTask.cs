@@ -122,39 +122,39 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         Apply(TaskState.startStep(input, _state));
     }
 
-    private void Apply((TaskState<Future> State, Commands<Future> Commands) transition)
+    private void Apply((TaskState<Future> State, Commands Commands) transition)
     {
         _state = transition.State;
         Interpret(transition.Commands);
     }
 
-    private void Interpret(Commands<Future> commands)
+    private void Interpret(Commands commands)
     {
         if (commands.Count > 0) Do(commands.First);
         if (commands.Count > 1) Do(commands.Second);
     }
 
-    private void Do(TaskCommand<Future> command)
+    private void Do(TaskCommand command)
     {
         // By tag: one integer switch instead of a chain of type tests on the hot path.
         switch (command.Tag)
         {
-            case TaskCommand<Future>.Tags.ScheduleStep:
-                QueueStep(((TaskCommand<Future>.ScheduleStep)command).Item);
+            case TaskCommand.Tags.ScheduleStep:
+                QueueStep(((TaskCommand.ScheduleStep)command).Item);
                 break;
-            case TaskCommand<Future>.Tags.RunCoroutine:
-                RunCoroutine(((TaskCommand<Future>.RunCoroutine)command).Item);
+            case TaskCommand.Tags.RunCoroutine:
+                RunCoroutine(((TaskCommand.RunCoroutine)command).Item);
                 break;
-            case TaskCommand<Future>.Tags.AddWakeup:
+            case TaskCommand.Tags.AddWakeup:
                 // The waiter commands name the waiter of the phase the transition ended in.
                 _state.Phase.waiter!.AddTaskWakeup(s_wakeup, this);
                 break;
-            case TaskCommand<Future>.Tags.CancelWaiter:
-                var c = (TaskCommand<Future>.CancelWaiter)command;
+            case TaskCommand.Tags.CancelWaiter:
+                var c = (TaskCommand.CancelWaiter)command;
                 if (!_state.Phase.waiter!.Cancel(Text(c.message))) Apply(TaskState.waiterRefusedCancel(c.message, _state));
                 break;
-            case TaskCommand<Future>.Tags.Finish:
-                Finish(((TaskCommand<Future>.Finish)command).Item);
+            case TaskCommand.Tags.Finish:
+                Finish(((TaskCommand.Finish)command).Item);
                 break;
         }
     }

@@ -49,7 +49,7 @@ module Lifecycle =
             }
         ]
 
-    let private label (s: TaskState<W>) (i: TaskInput<W>) (s': TaskState<W>) (cmds: TaskCommand<W> list) =
+    let private label (s: TaskState<W>) (i: TaskInput<W>) (s': TaskState<W>) (cmds: TaskCommand list) =
         let guard = if s.MustCancel then " [pending cancel]" else ""
 
         let effect =

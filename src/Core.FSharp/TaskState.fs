@@ -1,5 +1,7 @@
 namespace Aio.Core
 
+open System.Runtime.CompilerServices
+
 /// Why a step is resumed with an error instead of normally (SEMANTICS §3.2, step 4).
 type StepFault =
     /// The coroutine awaited its own task.
@@ -57,7 +59,7 @@ type TaskEnd =
     | EndCancelled of message: string option
 
 /// Commands for the shell, in the order they must be carried out.
-type TaskCommand<'W> =
+type TaskCommand =
     /// call_soon(step, input)
     | ScheduleStep of StepInput
     /// Run the coroutine now, resumed this way.
@@ -102,11 +104,11 @@ type TaskState<'W> =
 /// The commands of one transition, in order: at most two, held inline so that the hot path (a step
 /// that yields, resumes or suspends) allocates nothing.
 [<Struct>]
-type Commands<'W> =
+type Commands =
     {
         Count: int
-        First: TaskCommand<'W>
-        Second: TaskCommand<'W>
+        First: TaskCommand
+        Second: TaskCommand
     }
 
     member c.ToList() =
@@ -137,34 +139,34 @@ type TaskInput<'W> =
 /// A transition that the current phase does not allow: a shell bug, never user misuse.
 exception IllegalTaskTransition of phase: string * input: string
 
-// The commands and inputs the hot path uses, built once per waiter type instead of once per step.
-type private CachedCommands<'W>() =
-    static member val ScheduleGo: TaskCommand<'W> = ScheduleStep Go
-    static member val RunSend: TaskCommand<'W> = RunCoroutine Send
-    static member val FinishReturned: TaskCommand<'W> = Finish EndReturned
-    static member val FinishRaised: TaskCommand<'W> = Finish EndRaised
-    static member val AddWakeup: TaskCommand<'W> = AddWakeup
+// The commands the hot path uses, built once instead of once per step.
+type private CachedCommands() =
+    static member val ScheduleGo: TaskCommand = ScheduleStep Go
+    static member val RunSend: TaskCommand = RunCoroutine Send
+    static member val FinishReturned: TaskCommand = Finish EndReturned
+    static member val FinishRaised: TaskCommand = Finish EndRaised
+    static member val AddWakeup: TaskCommand = AddWakeup
 
 /// The task lifecycle (SEMANTICS §3.2–§3.5) as one transition table. `transition` is the table; the
 /// shell calls the named entry points (`startStep`, `endStep`, `cancel`, `uncancel`, …), which are
 /// its rows, so that it need not allocate an input value per step.
 module TaskState =
 
-    let private none<'W> : Commands<'W> =
+    let private none: Commands =
         {
             Count = 0
             First = Unchecked.defaultof<_>
             Second = Unchecked.defaultof<_>
         }
 
-    let private one (c: TaskCommand<'W>) : Commands<'W> =
+    let private one (c: TaskCommand) : Commands =
         {
             Count = 1
             First = c
             Second = Unchecked.defaultof<_>
         }
 
-    let private two (a: TaskCommand<'W>) (b: TaskCommand<'W>) : Commands<'W> = { Count = 2; First = a; Second = b }
+    let private two (a: TaskCommand) (b: TaskCommand) : Commands = { Count = 2; First = a; Second = b }
 
     let private wakeSucceeded = WakeFrom WaiterSucceeded
     let private wakeFailed = WakeFrom WaiterFailed
@@ -191,14 +193,14 @@ module TaskState =
         | OtherLoopWaiter -> suspendedOtherLoop
 
     /// create_task: the first step is scheduled at once (laziness is the coroutine's).
-    let create () : struct (TaskState<'W> * Commands<'W>) =
+    let create () : struct (TaskState<'W> * Commands) =
         {
             Phase = NotStarted
             CancelRequests = 0
             MustCancel = false
             CancelMessage = None
         },
-        one CachedCommands<'W>.ScheduleGo
+        one CachedCommands.ScheduleGo
 
     /// The phase's name, as the lifecycle diagram and error messages show it.
     let phaseName (p: TaskPhase<'W>) =
@@ -230,17 +232,29 @@ module TaskState =
     let private illegal (s: TaskState<'W>) (i: TaskInput<'W>) =
         raise (IllegalTaskTransition(phaseName s.Phase, inputName i))
 
-    /// A queued step starts (SEMANTICS §3.2 steps 1–3): a pending cancel replaces the incoming
-    /// input, except an incoming cancellation, whose message is kept (the first message wins).
-    /// Allowed: a first step (Go) from NotStarted; Go or a fault from Scheduled; a wakeup from Suspended.
-    let startStep (input: StepInput) (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
-        let interruptible =
-            match s.Phase, input with
-            | NotStarted, Go
-            | Scheduled, (Go | Fault _) -> true
-            | Suspended(_, i), WakeFrom _ -> i
-            | _ -> illegal s (StepStarts input)
+    // The rare rows live in functions of their own, kept out of line: one function holding every
+    // row needs a stack frame of every row's temporaries, zeroed on each call of the common ones.
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private illegalStart (input: StepInput) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+        illegal s (StepStarts input)
 
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private illegalEnd
+        (stepEnd: StepEnd)
+        (waiter: 'W voption)
+        (s: TaskState<'W>)
+        : struct (TaskState<'W> * Commands) =
+        match s.Phase, stepEnd, waiter with
+        | Running, SuspendedOn _, ValueNone -> raise (IllegalTaskTransition("Running", "await without a waiter"))
+        | _ -> illegal s (StepEnds(stepEnd, waiter))
+
+    // A pending cancel replaces the step's input (or a fault is thrown in): anything but a plain resume.
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private startThrowing
+        (input: StepInput)
+        (interruptible: bool)
+        (s: TaskState<'W>)
+        : struct (TaskState<'W> * Commands) =
         let resume, s =
             if s.MustCancel && interruptible then
                 let r =
@@ -258,52 +272,90 @@ module TaskState =
         match s.Phase, resume with
         // Throwing into a coroutine that never started ends it without running any of its body.
         | NotStarted, ThrowCancelled m -> struct ({ s with Phase = Done }, one (Finish(EndCancelled m)))
-        | _, Send -> struct ({ s with Phase = Running }, one CachedCommands<'W>.RunSend)
+        | _, Send -> struct ({ s with Phase = Running }, one CachedCommands.RunSend)
         | _ -> struct ({ s with Phase = Running }, one (RunCoroutine resume))
 
-    /// The coroutine handed control back (SEMANTICS §3.2 step 4). Allowed only while Running.
-    let endStep (stepEnd: StepEnd) (waiter: 'W voption) (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
-        match s.Phase with
-        | Running -> ()
-        | _ -> illegal s (StepEnds(stepEnd, waiter))
+    /// A queued step starts (SEMANTICS §3.2 steps 1–3): a pending cancel replaces the incoming
+    /// input, except an incoming cancellation, whose message is kept (the first message wins).
+    /// Allowed: a first step (Go) from NotStarted; Go or a fault from Scheduled; a wakeup from Suspended.
+    let startStep (input: StepInput) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+        let interruptible =
+            match s.Phase, input with
+            | NotStarted, Go
+            | Scheduled, (Go | Fault _) -> true
+            | Suspended(_, i), WakeFrom _ -> i
+            | _ -> false
 
-        match stepEnd, waiter with
-        | Returned, _ when s.MustCancel ->
+        let allowed =
+            match s.Phase, input with
+            | NotStarted, Go
+            | Scheduled, (Go | Fault _)
+            | Suspended _, WakeFrom _ -> true
+            | _ -> false
+
+        if not allowed then
+            illegalStart input s
+        elif s.MustCancel || input.IsFault then
+            startThrowing input interruptible s
+        else
+            struct ({ s with Phase = Running }, one CachedCommands.RunSend)
+
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private ended (stepEnd: StepEnd) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+        match stepEnd with
+        | Returned when s.MustCancel ->
             struct ({ s with
                         Phase = Done
                         MustCancel = false
                     },
                     one (Finish(EndCancelled s.CancelMessage)))
-        | Returned, _ -> struct ({ s with Phase = Done }, one CachedCommands<'W>.FinishReturned)
-        | RaisedCancelled m, _ ->
+        | RaisedCancelled m ->
             struct ({ s with
                         Phase = Done
                         MustCancel = false
                     },
                     one (Finish(EndCancelled m)))
-        | Raised, _ ->
+        | Raised ->
             struct ({ s with
                         Phase = Done
                         MustCancel = false
                     },
-                    one CachedCommands<'W>.FinishRaised)
-        | Yielded, _ -> struct ({ s with Phase = Scheduled }, one CachedCommands<'W>.ScheduleGo)
-        | SuspendedOn ItselfAsWaiter, _ ->
-            struct ({ s with Phase = Scheduled }, one (ScheduleStep(Fault AwaitedItself)))
-        | SuspendedOn OtherLoopWaiter, _ ->
-            struct ({ s with Phase = Scheduled }, one (ScheduleStep(Fault WaiterOfOtherLoop)))
-        | SuspendedOn OrdinaryWaiter, ValueSome w when s.MustCancel ->
-            // A self-cancel during the step: the waiter is cancelled at once, so even a long sleep raises.
-            struct ({ s with
-                        Phase = Suspended(w, true)
-                        MustCancel = false
-                    },
-                    two CachedCommands<'W>.AddWakeup (CancelWaiter s.CancelMessage))
-        | SuspendedOn OrdinaryWaiter, ValueSome w ->
-            struct ({ s with Phase = Suspended(w, true) }, one CachedCommands<'W>.AddWakeup)
-        | SuspendedOn UninterruptibleWaiter, ValueSome w ->
-            struct ({ s with Phase = Suspended(w, false) }, one CachedCommands<'W>.AddWakeup)
-        | SuspendedOn _, ValueNone -> raise (IllegalTaskTransition("Running", "await without a waiter"))
+                    one CachedCommands.FinishRaised)
+        | SuspendedOn ItselfAsWaiter -> struct ({ s with Phase = Scheduled }, one (ScheduleStep(Fault AwaitedItself)))
+        | _ -> struct ({ s with Phase = Scheduled }, one (ScheduleStep(Fault WaiterOfOtherLoop)))
+
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private suspendedCancelling (waiter: 'W) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+        // A self-cancel during the step: the waiter is cancelled at once, so even a long sleep raises.
+        struct ({ s with
+                    Phase = Suspended(waiter, true)
+                    MustCancel = false
+                },
+                two CachedCommands.AddWakeup (CancelWaiter s.CancelMessage))
+
+    /// The coroutine handed control back (SEMANTICS §3.2 step 4). Allowed only while Running.
+    let endStep (stepEnd: StepEnd) (waiter: 'W voption) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+        if not s.Phase.IsRunning then
+            illegalEnd stepEnd waiter s
+        else
+            match stepEnd with
+            | Yielded -> struct ({ s with Phase = Scheduled }, one CachedCommands.ScheduleGo)
+            | SuspendedOn OrdinaryWaiter when waiter.IsSome ->
+                if s.MustCancel then
+                    suspendedCancelling waiter.Value s
+                else
+                    struct ({ s with
+                                Phase = Suspended(waiter.Value, true)
+                            },
+                            one CachedCommands.AddWakeup)
+            | SuspendedOn UninterruptibleWaiter when waiter.IsSome ->
+                struct ({ s with
+                            Phase = Suspended(waiter.Value, false)
+                        },
+                        one CachedCommands.AddWakeup)
+            | SuspendedOn(OrdinaryWaiter | UninterruptibleWaiter) -> illegalEnd stepEnd waiter s
+            | Returned when not s.MustCancel -> struct ({ s with Phase = Done }, one CachedCommands.FinishReturned)
+            | _ -> ended stepEnd s
 
     /// cancel(msg) (SEMANTICS §3.4): a waiter that is not done is cancelled (and accepts); otherwise
     /// the request waits as a pending cancel. The answer is refused only once the task is done.
@@ -311,7 +363,7 @@ module TaskState =
         (message: string option)
         (waiterDone: bool)
         (s: TaskState<'W>)
-        : struct (TaskState<'W> * CancelAnswer * Commands<'W>) =
+        : struct (TaskState<'W> * CancelAnswer * Commands) =
         match s.Phase with
         | Done -> struct (s, CancelRefused, none)
         | Suspended(_, true) when not waiterDone ->
@@ -330,7 +382,7 @@ module TaskState =
                     none)
 
     /// uncancel(): reaching 0 withdraws a request not yet handed to a waiter (CPython 3.13).
-    let uncancel (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
+    let uncancel (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
         if s.CancelRequests > 0 then
             let n = s.CancelRequests - 1
 
@@ -343,7 +395,7 @@ module TaskState =
             struct (s, none)
 
     /// The waiter refused the cancel the task passed on: it stays with the task as a pending cancel.
-    let waiterRefusedCancel (message: string option) (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
+    let waiterRefusedCancel (message: string option) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
         match s.Phase with
         | Suspended _ ->
             struct ({ s with
@@ -354,7 +406,7 @@ module TaskState =
         | _ -> illegal s (WaiterRefusedCancel message)
 
     /// The transition table: every (phase, input) pair the lifecycle allows, by its row.
-    let transition (input: TaskInput<'W>) (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
+    let transition (input: TaskInput<'W>) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
         match input with
         | StepStarts i -> startStep i s
         | StepEnds(e, w) -> endStep e w s

@@ -132,7 +132,7 @@ let private waiterOf (t: TaskSim) =
     | Suspended(waiter, _) -> waiter
     | phase -> failwithf "a waiter command in phase %s" (TaskState.phaseName phase)
 
-let rec private interpret w (t: TaskSim) (commands: Commands<Waiter>) =
+let rec private interpret w (t: TaskSim) (commands: Commands) =
     for c in commands.ToList() do
         match c with
         | ScheduleStep input ->

@@ -4,7 +4,7 @@ namespace Aio.Core
 /// Each returns the list of violations (empty when the value is well formed).
 module Invariants =
 
-    /// The loop state's structure: queue bounds, snapshot inside the queue, heap order, closed means empty.
+    /// The loop state's structure: queue bounds, snapshot inside the queue, timer runs in order, closed means empty.
     let checkLoop (s: LoopState<'H>) : string list =
         let timerKeys = TimerQueue.toList s.Timers |> List.map fst
 
@@ -15,8 +15,8 @@ module Invariants =
                 sprintf "the iteration snapshot ends at %d, past the queue's tail %d" s.BatchEnd s.Ready.Tail
             if timerKeys |> List.exists (fun k -> k.Seq >= s.NextTimerSeq) then
                 "a timer's sequence number is not below the next one"
-            if not (TimerQueue.isHeapOrdered s.Timers) then
-                "a timer is earlier than its parent in the timer heap"
+            if not (TimerQueue.isWellFormed s.Timers) then
+                "a timer run is unsorted or empty, or a cancelled timer is at the head of one or unsorted"
             if List.length timerKeys <> TimerQueue.count s.Timers then
                 "the timer count disagrees with the live timers"
             if s.Closed && not (ReadyQueue.isEmpty s.Ready && TimerQueue.isEmpty s.Timers) then

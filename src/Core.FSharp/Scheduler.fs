@@ -178,8 +178,7 @@ module Scheduler =
                     ReadyQueue.count s.Ready)
         else
 
-            let struct (due, timers) = TimerQueue.popDue (now + resolution) s.Timers
-            let payloads = due |> List.map snd
+            let struct (payloads, timers) = TimerQueue.popDueItems (now + resolution) s.Timers
             let struct (ready, _) = ReadyQueue.enqueueMany payloads.Length s.Ready
 
             struct ({ s with

@@ -29,23 +29,46 @@ type TimerKey =
             | :? TimerKey as t -> (k :> IComparable<TimerKey>).CompareTo t
             | _ -> invalidArg "o" "a TimerKey compares only with a TimerKey"
 
-// A persistent pairing heap ordered by TimerKey. Inserting allocates one node, the minimum is at the
-// root, and popping it merges the root's children in two passes. Keys are compared field by field:
-// never through generic comparison, which would box them.
-type private Heap<'T> =
-    | Empty
-    | Node of key: TimerKey * item: 'T * children: Heap<'T> list
+// One timer in a run: the key and the shell's payload side by side, so a run is one array.
+[<Struct>]
+type private TimerEntry<'T> = { Key: TimerKey; Item: 'T }
 
-/// A persistent min-queue of timers ordered by TimerKey. Cancelling is lazy, as in asyncio: the key
-/// joins a set and its node is dropped when it reaches the top, so the top is never a cancelled timer
-/// (SEMANTICS §1.2 step 1 holds by construction); when cancelled timers outnumber live ones, the heap
-/// is rebuilt without them, so a storm of cancelled long timers does not pin memory.
+// A sorted array of timers of which the first Start have been popped. Arrays are never written
+// once built: popping moves Start in a new Run value and shares the array.
+[<Struct>]
+type private Run<'T> =
+    {
+        Items: TimerEntry<'T>[]
+        Start: int
+    }
+
+    member r.Count = r.Items.Length - r.Start
+
+/// A persistent min-queue of timers ordered by TimerKey, built for the loop's pattern: many timers
+/// added in one iteration, popped in deadline order in batches.
+///
+/// New timers go to an unsorted list (adding is one list cell). When some of them are due, or a
+/// cancel needs them placed, they are sorted into a run: an immutable sorted array. Runs are kept
+/// at sizes that at least double from the newest to the oldest (two runs of similar size are
+/// merged), so there are O(log n) of them and every timer is copied O(log n) times over its life.
+/// Popping a batch moves each run's start past its due prefix; the arrays are shared, not copied.
+///
+/// Cancelling is lazy, as in asyncio: the key joins a set and the timer is dropped when it reaches
+/// the head of its run, so no run starts with a cancelled timer and the earliest timer is always
+/// live (SEMANTICS §1.2 step 1 holds by construction); when cancelled timers outnumber live ones,
+/// the runs are rebuilt without them, so a storm of cancelled long timers does not pin memory.
 // A class, not a struct: the loop state holds it in one reference, so copying the loop state on the
 // hot path (every call_soon) costs one write barrier for it, not one per field.
 type TimerQueue<'T> =
     private
         {
-            Heap: Heap<'T>
+            // Not yet sorted, newest first; never holds a cancelled timer (cancelling sorts them first).
+            Incoming: TimerEntry<'T> list
+            IncomingCount: int
+            // The earliest key in Incoming (meaningless while it is empty).
+            IncomingMin: TimerKey
+            // Newest (smallest) first; none is empty and none starts with a cancelled timer.
+            Runs: Run<'T> list
             Live: int
             Cancelled: Set<int64>
         }
@@ -55,31 +78,24 @@ module TimerQueue =
     let inline private before (a: TimerKey) (b: TimerKey) =
         a.Deadline < b.Deadline || (a.Deadline = b.Deadline && a.Seq < b.Seq)
 
-    let private merge (a: Heap<'T>) (b: Heap<'T>) =
-        match a, b with
-        | Empty, h
-        | h, Empty -> h
-        | Node(ka, xa, ca), Node(kb, xb, cb) ->
-            if before ka kb then
-                Node(ka, xa, b :: ca)
-            else
-                Node(kb, xb, a :: cb)
+    let private compareEntries (a: TimerEntry<'T>) (b: TimerEntry<'T>) =
+        if before a.Key b.Key then -1
+        elif before b.Key a.Key then 1
+        else 0
 
-    // Two-pass pairing, both passes tail-recursive: a root with very many children must not overflow
-    // the stack.
-    let private mergePairs (children: Heap<'T> list) =
-        let rec pairUp acc hs =
-            match hs with
-            | a :: b :: rest -> pairUp (merge a b :: acc) rest
-            | [ a ] -> a :: acc
-            | [] -> acc
-
-        pairUp [] children |> List.fold (fun h p -> merge p h) Empty
+    // Keys are compared field by field, never through generic comparison, which would box them.
+    let private entryOrder<'T> =
+        { new System.Collections.Generic.IComparer<TimerEntry<'T>> with
+            member _.Compare(a, b) = compareEntries a b
+        }
 
     /// No timers.
     let empty<'T> : TimerQueue<'T> =
         {
-            Heap = Empty
+            Incoming = []
+            IncomingCount = 0
+            IncomingMin = Unchecked.defaultof<_>
+            Runs = []
             Live = 0
             Cancelled = Set.empty
         }
@@ -90,137 +106,254 @@ module TimerQueue =
     /// No live timer.
     let isEmpty (q: TimerQueue<'T>) = q.Live = 0
 
-    // Drops cancelled timers from the top, so the top is always live.
-    let rec private purge (q: TimerQueue<'T>) =
-        match q.Heap with
-        | Node(k, _, children) when Set.contains k.Seq q.Cancelled ->
-            purge
-                { q with
-                    Heap = mergePairs children
-                    Cancelled = Set.remove k.Seq q.Cancelled
-                }
-        | _ -> q
+    // Merges two sorted runs into one new array.
+    let private mergeRuns (a: Run<'T>) (b: Run<'T>) : Run<'T> =
+        let items = Array.zeroCreate (a.Count + b.Count)
+        let mutable i = a.Start
+        let mutable j = b.Start
 
-    // Every node, in no particular order; an explicit stack, since a heap built from decreasing deadlines
-    // is a chain as deep as it has timers.
-    let private items (h: Heap<'T>) =
-        let rec walk (stack: Heap<'T> list) acc =
-            match stack with
-            | [] -> acc
-            | Empty :: more -> walk more acc
-            | Node(k, x, children) :: more -> walk (List.append children more) ((k, x) :: acc)
+        for k in 0 .. items.Length - 1 do
+            if
+                j >= b.Items.Length
+                || (i < a.Items.Length && before a.Items[i].Key b.Items[j].Key)
+            then
+                items[k] <- a.Items[i]
+                i <- i + 1
+            else
+                items[k] <- b.Items[j]
+                j <- j + 1
 
-        walk [ h ] []
+        { Items = items; Start = 0 }
 
-    /// True when no node is earlier than its parent: what makes the top the earliest timer.
-    let isHeapOrdered (q: TimerQueue<'T>) =
-        let rec walk (stack: (TimerKey voption * Heap<'T>) list) =
-            match stack with
-            | [] -> true
-            | (_, Empty) :: more -> walk more
-            | (parent, Node(k, _, children)) :: more ->
-                match parent with
-                | ValueSome p when before k p -> false
-                | _ -> walk (List.append (children |> List.map (fun c -> ValueSome k, c)) more)
+    // Adds a run in front of the newer (smaller) runs, merging while the next one is not at least
+    // twice as big: what keeps the number of runs logarithmic.
+    let rec private pushRun (run: Run<'T>) (runs: Run<'T> list) =
+        match runs with
+        | next :: older when next.Count <= 2 * run.Count -> pushRun (mergeRuns run next) older
+        | _ -> run :: runs
 
-        walk [ ValueNone, q.Heap ]
+    // Moves each run's start past cancelled timers, dropping emptied runs; the timers passed over
+    // leave the cancelled set.
+    let private trimHeads (cancelled: Set<int64>) (runs: Run<'T> list) : struct (Run<'T> list * Set<int64>) =
+        if cancelled.IsEmpty then
+            struct (runs, cancelled)
+        else
+            let mutable cancelled = cancelled
+
+            let trimmed =
+                [
+                    for run in runs do
+                        let mutable start = run.Start
+
+                        while start < run.Items.Length && Set.contains run.Items[start].Key.Seq cancelled do
+                            cancelled <- Set.remove run.Items[start].Key.Seq cancelled
+                            start <- start + 1
+
+                        if start < run.Items.Length then
+                            yield { run with Start = start }
+                ]
+
+            struct (trimmed, cancelled)
+
+    // Sorts Incoming into a run of its own.
+    let private settle (q: TimerQueue<'T>) =
+        match q.Incoming with
+        | [] -> q
+        | incoming ->
+            let items = List.toArray incoming
+            System.Array.Sort(items, entryOrder<'T>)
+
+            { q with
+                Incoming = []
+                IncomingCount = 0
+                Runs = pushRun { Items = items; Start = 0 } q.Runs
+            }
 
     /// Adds a timer; keys are unique (their sequence numbers are).
     let add key (x: 'T) (q: TimerQueue<'T>) =
         { q with
-            Heap = merge (Node(key, x, [])) q.Heap
+            Incoming = { Key = key; Item = x } :: q.Incoming
+            IncomingCount = q.IncomingCount + 1
+            IncomingMin =
+                if q.IncomingCount = 0 || before key q.IncomingMin then
+                    key
+                else
+                    q.IncomingMin
             Live = q.Live + 1
+        }
+
+    // Every live timer, sorted, in one run (or none).
+    let private compacted (q: TimerQueue<'T>) =
+        let live =
+            [|
+                for e in q.Incoming do
+                    if not (Set.contains e.Key.Seq q.Cancelled) then
+                        yield e
+                for r in q.Runs do
+                    for i in r.Start .. r.Items.Length - 1 do
+                        if not (Set.contains r.Items[i].Key.Seq q.Cancelled) then
+                            yield r.Items[i]
+            |]
+
+        System.Array.Sort(live, entryOrder<'T>)
+
+        {
+            Incoming = []
+            IncomingCount = 0
+            IncomingMin = Unchecked.defaultof<_>
+            Runs =
+                if live.Length = 0 then
+                    []
+                else
+                    [ { Items = live; Start = 0 } ]
+            Live = q.Live
+            Cancelled = Set.empty
         }
 
     /// Cancels a timer that is in the queue (the caller knows from the handle's life that it is).
     let remove (key: TimerKey) (q: TimerQueue<'T>) =
+        // Placing the new timers first means a cancelled one is always in a run, where trimming
+        // the heads finds it.
+        let q = settle q
+        let struct (runs, cancelled) = trimHeads (Set.add key.Seq q.Cancelled) q.Runs
+
         let q =
-            purge
-                { q with
-                    Live = q.Live - 1
-                    Cancelled = Set.add key.Seq q.Cancelled
-                }
+            { q with
+                Runs = runs
+                Live = q.Live - 1
+                Cancelled = cancelled
+            }
 
         if q.Cancelled.Count > 64 && q.Cancelled.Count > q.Live then
-            let live =
-                items q.Heap |> List.filter (fun (k, _) -> not (Set.contains k.Seq q.Cancelled))
-
-            {
-                Heap = live |> List.fold (fun h (k, x) -> merge (Node(k, x, [])) h) Empty
-                Live = q.Live
-                Cancelled = Set.empty
-            }
+            compacted q
         else
             q
 
-    /// The earliest live timer's key (the top is never a cancelled timer).
+    /// The earliest live timer's key (no run starts with a cancelled timer, and Incoming holds none).
     let tryEarliest (q: TimerQueue<'T>) : TimerKey voption =
-        match q.Heap with
-        | Node(k, _, _) -> ValueSome k
-        | Empty -> ValueNone
+        let mutable earliest =
+            if q.IncomingCount > 0 then
+                ValueSome q.IncomingMin
+            else
+                ValueNone
 
-    let private isDue endTime (h: Heap<'T>) =
-        match h with
-        | Node(k, _, _) -> k.Deadline < endTime
-        | Empty -> false
+        for r in q.Runs do
+            let k = r.Items[r.Start].Key
+
+            match earliest with
+            | ValueSome e when not (before k e) -> ()
+            | _ -> earliest <- ValueSome k
+
+        earliest
+
+    // The due prefix of each run (deadline before endTime) taken off, merged into one sorted array
+    // with the cancelled ones left out.
+    let private takeDue endTime (q: TimerQueue<'T>) : struct (TimerEntry<'T>[] * TimerQueue<'T>) =
+        let q =
+            if q.IncomingCount > 0 && q.IncomingMin.Deadline < endTime then
+                settle q
+            else
+                q
+
+        let dueCount (r: Run<'T>) =
+            // The first index at or after Start whose deadline is not before endTime.
+            let mutable lo = r.Start
+            let mutable hi = r.Items.Length
+
+            while lo < hi do
+                let mid = lo + (hi - lo) / 2
+
+                if r.Items[mid].Key.Deadline < endTime then
+                    lo <- mid + 1
+                else
+                    hi <- mid
+
+            lo - r.Start
+
+        let counts = q.Runs |> List.map dueCount
+        let total = List.sum counts
+
+        if total = 0 then
+            struct (Array.empty, q)
+        else
+            let due = Array.zeroCreate total
+            let mutable at = 0
+
+            List.iter2
+                (fun (r: Run<'T>) n ->
+                    System.Array.Copy(r.Items, r.Start, due, at, n)
+                    at <- at + n)
+                q.Runs
+                counts
+
+            if q.Runs.Length > 1 then
+                System.Array.Sort(due, entryOrder<'T>)
+
+            let live, cancelled =
+                if q.Cancelled.IsEmpty then
+                    due, q.Cancelled
+                else
+                    let live = due |> Array.filter (fun e -> not (Set.contains e.Key.Seq q.Cancelled))
+                    live, due |> Array.fold (fun set e -> Set.remove e.Key.Seq set) q.Cancelled
+
+            let advanced =
+                List.map2 (fun (r: Run<'T>) n -> { r with Start = r.Start + n }) q.Runs counts
+                |> List.filter (fun r -> r.Count > 0)
+
+            let struct (runs, cancelled) = trimHeads cancelled advanced
+
+            struct (live,
+                    { q with
+                        Runs = runs
+                        Live = q.Live - live.Length
+                        Cancelled = cancelled
+                    })
 
     /// Removes every timer whose deadline is before `endTime`, returning them in (deadline, seq) order.
-    /// The due timers form the top of the heap (a parent is never later than its children), so they are
-    /// collected in one walk, sorted, and the subtrees hanging below them merged once: a batch of k due
-    /// timers costs O(k log k), not k separate pops. Nothing due: the same queue back, and no allocation.
+    /// Nothing due: the same queue back, and no allocation.
     let popDue endTime (q: TimerQueue<'T>) : struct ((TimerKey * 'T) list * TimerQueue<'T>) =
-        match q.Heap with
-        | Node(k, x, children) when not (children |> List.exists (fun c -> isDue endTime c)) && k.Deadline < endTime ->
-            // Only the top is due (the usual case with a virtual clock): one pop.
-            let q' =
-                purge
-                    { q with
-                        Heap = mergePairs children
-                        Live = q.Live - 1
-                    }
+        match tryEarliest q with
+        | ValueSome k when k.Deadline < endTime ->
+            let struct (due, q') = takeDue endTime q
+            let mutable timers = []
 
-            struct ([ (k, x) ], q')
-        | Node(k, _, _) when k.Deadline < endTime ->
-            // An explicit stack of sibling lists: a pairing heap can be a long chain, too deep for recursion.
-            let rec walk (current: Heap<'T> list) (stack: Heap<'T> list list) due rest =
-                match current with
-                | [] ->
-                    match stack with
-                    | [] -> struct (due, rest)
-                    | next :: more -> walk next more due rest
-                | Node(k, x, children) :: siblings when k.Deadline < endTime ->
-                    walk children (siblings :: stack) ((k, x) :: due) rest
-                | Empty :: siblings -> walk siblings stack due rest
-                | h :: siblings -> walk siblings stack due (h :: rest)
+            for i in due.Length - 1 .. -1 .. 0 do
+                timers <- (due[i].Key, due[i].Item) :: timers
 
-            let struct (due, rest) = walk [ q.Heap ] [] [] []
+            struct (timers, q')
+        | _ -> struct ([], q)
 
-            let cancelled, live =
-                due |> List.partition (fun (k: TimerKey, _) -> Set.contains k.Seq q.Cancelled)
+    /// popDue without the keys: the payloads of the due timers, in firing order (the loop's hot path).
+    let popDueItems endTime (q: TimerQueue<'T>) : struct ('T list * TimerQueue<'T>) =
+        match tryEarliest q with
+        | ValueSome k when k.Deadline < endTime ->
+            let struct (due, q') = takeDue endTime q
+            let mutable items = []
 
-            let inOrder =
-                live
-                |> List.sortWith (fun (a, _) (b, _) ->
-                    if before a b then -1
-                    elif before b a then 1
-                    else 0)
+            for i in due.Length - 1 .. -1 .. 0 do
+                items <- due[i].Item :: items
 
-            let q' =
-                purge
-                    {
-                        Heap = mergePairs rest
-                        Live = q.Live - live.Length
-                        Cancelled = cancelled |> List.fold (fun set (k, _) -> Set.remove k.Seq set) q.Cancelled
-                    }
-
-            struct (inOrder, q')
+            struct (items, q')
         | _ -> struct ([], q)
 
     /// Live timers in firing order.
     let toList (q: TimerQueue<'T>) =
-        items q.Heap
-        |> List.filter (fun (k, _) -> not (Set.contains k.Seq q.Cancelled))
-        |> List.sortWith (fun (a, _) (b, _) ->
-            if before a b then -1
-            elif before b a then 1
-            else 0)
+        (compacted q).Runs
+        |> List.collect (fun r -> [ for i in r.Start .. r.Items.Length - 1 -> r.Items[i].Key, r.Items[i].Item ])
+
+    /// The representation's invariants: every run sorted and not empty, no run starting with a
+    /// cancelled timer, no cancelled timer waiting unsorted — and so the earliest timer is live.
+    let isWellFormed (q: TimerQueue<'T>) =
+        let sorted (r: Run<'T>) =
+            r.Count > 0
+            && Seq.forall
+                (fun i -> before r.Items[i - 1].Key r.Items[i].Key)
+                (seq { r.Start + 1 .. r.Items.Length - 1 })
+
+        q.Runs |> List.forall sorted
+        && q.Runs
+           |> List.forall (fun r -> not (Set.contains r.Items[r.Start].Key.Seq q.Cancelled))
+        && q.Incoming |> List.forall (fun e -> not (Set.contains e.Key.Seq q.Cancelled))
+        && q.IncomingCount = q.Incoming.Length
+        && (q.Incoming.IsEmpty
+            || q.Incoming |> List.forall (fun e -> not (before e.Key q.IncomingMin)))

@@ -24,19 +24,26 @@ namespace Aio;
 /// </code>
 /// </example>
 [AsyncMethodBuilder(typeof(CoroutineMethodBuilder<>))]
-public class Coroutine<T> : ICoroutine
+public abstract class Coroutine<T> : ICoroutine, IResumable
 {
-    private IAsyncStateMachine? _machine;
-    private Action? _moveNext;
     private CoroutineStatus _status;
     private T? _result;
     private Exception? _error;
-    private Action? _continuation;
+    private IResumable? _continuation;
 
-    internal Coroutine() { }
+    // Only the builder's boxes (CoroutineBox) derive from it: the coroutine object is also the box of
+    // its async method's state machine.
+    private protected Coroutine() { }
 
     /// <summary>The name of the async method, as asyncio prints it in a task's <c>coro=&lt;…&gt;</c>.</summary>
-    public string Name => MachineName(_machine?.GetType());
+    public string Name => MachineName(MachineType);
+
+    private protected abstract Type MachineType { get; }
+
+    // The state machine's next step.
+    private protected abstract void MoveNext();
+
+    void IResumable.Resume() => MoveNext();
 
     /// <summary>True once the body has returned or thrown.</summary>
     public bool IsCompleted => _status == CoroutineStatus.Completed;
@@ -53,19 +60,13 @@ public class Coroutine<T> : ICoroutine
     /// <summary>asyncio's repr of a coroutine object: <c>&lt;coroutine Name&gt;</c>.</summary>
     public override string ToString() => $"<coroutine {Name}>";
 
-    internal void Bind(IAsyncStateMachine machine) => _machine = machine;
-
-    // The continuation handed to awaiters, made on the first suspension: a coroutine that never
-    // suspends never needs it.
-    internal Action MoveNextAction => _moveNext ??= _machine!.MoveNext;
-
     // Starts the body. A second start is misuse: a coroutine runs once.
     internal void Start()
     {
         if (_status != CoroutineStatus.Created)
             throw new InvalidOperationException($"Coroutine {Name}() was already started: a coroutine can be awaited or run as a task only once. Call the async method again for a new one.");
         _status = CoroutineStatus.Running;
-        _machine!.MoveNext();
+        MoveNext();
     }
 
     internal void SetResult(T value)
@@ -85,10 +86,10 @@ public class Coroutine<T> : ICoroutine
         _status = CoroutineStatus.Completed;
         var continuation = _continuation;
         _continuation = null;
-        continuation?.Invoke();
+        continuation?.Resume();
     }
 
-    internal void OnCompleted(Action continuation) => _continuation = continuation;
+    internal void OnCompleted(IResumable continuation) => _continuation = continuation;
 
     internal Exception? Error => _error;
 
@@ -128,9 +129,32 @@ public class Coroutine<T> : ICoroutine
 /// </code>
 /// </example>
 [AsyncMethodBuilder(typeof(CoroutineMethodBuilder))]
-public sealed class Coroutine : Coroutine<VoidResult>
+public abstract class Coroutine : Coroutine<VoidResult>
 {
-    internal Coroutine() { }
+    private protected Coroutine() { }
+}
+
+// The coroutine of an async method and the box of its state machine in one object, as the runtime's
+// AsyncStateMachineBox is for a Task: one allocation per call, and a direct MoveNext.
+internal sealed class CoroutineBox<T, TStateMachine> : Coroutine<T>
+    where TStateMachine : IAsyncStateMachine
+{
+    public TStateMachine Machine = default!;
+
+    private protected override Type MachineType => typeof(TStateMachine);
+
+    private protected override void MoveNext() => Machine.MoveNext();
+}
+
+// The same for async methods that return nothing (their return type is Coroutine).
+internal sealed class CoroutineBox<TStateMachine> : Coroutine
+    where TStateMachine : IAsyncStateMachine
+{
+    public TStateMachine Machine = default!;
+
+    private protected override Type MachineType => typeof(TStateMachine);
+
+    private protected override void MoveNext() => Machine.MoveNext();
 }
 
 internal enum CoroutineStatus : byte

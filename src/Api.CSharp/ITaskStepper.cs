@@ -5,9 +5,9 @@ namespace Aio;
 // The part of a task the awaiters talk to while its step runs, whatever the task's result type.
 internal interface ITaskStepper : ILoopTask
 {
-    void Suspend(Future waiter, Action continuation, WaiterKind kind);
+    void Suspend(Future waiter, IResumable continuation, WaiterKind kind);
 
-    void SuspendYield(Action continuation);
+    void SuspendYield(IResumable continuation);
 
     Exception? TakePendingThrow();
 

@@ -24,7 +24,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     private readonly Coroutine<T> _coroutine;
     private TaskState<Future> _state;
     private StepInput _nextStep = StepInput.Go;
-    private Action? _resume;
+    private IResumable? _resume;
     private Exception? _pendingThrow;
     private Future? _suspendedOn;
     private WaiterKind? _suspendKind;
@@ -204,7 +204,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         try
         {
             if (resumeAt is null) _coroutine.Start();
-            else resumeAt();
+            else resumeAt.Resume();
             end = StepEnd();
         }
         catch (Exception e)
@@ -241,7 +241,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         throw new InvalidOperationException($"Task {Name} left a step without finishing or awaiting anything the loop knows.");
     }
 
-    void ITaskStepper.Suspend(Future waiter, Action continuation, WaiterKind kind)
+    void ITaskStepper.Suspend(Future waiter, IResumable continuation, WaiterKind kind)
     {
         _resume = continuation;
         _suspendedOn = waiter;
@@ -250,7 +250,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
             : kind;
     }
 
-    void ITaskStepper.SuspendYield(Action continuation) => _resume = continuation;
+    void ITaskStepper.SuspendYield(IResumable continuation) => _resume = continuation;
 
     Exception? ITaskStepper.TakePendingThrow()
     {

@@ -65,9 +65,15 @@ internal sealed class AwaiterPattern
         public void OnCompleted(Action continuation)
         {
             var awaiter = inner;
-            Suspension.Await(ref awaiter, continuation);
+            Suspension.Await(ref awaiter, new ActionResumable(continuation));
         }
 
         public void UnsafeOnCompleted(Action continuation) => OnCompleted(continuation);
+
+        void ILoopAwaiter.Suspend(IResumable coroutine)
+        {
+            var awaiter = inner;
+            Suspension.Await(ref awaiter, coroutine);
+        }
     }
 }

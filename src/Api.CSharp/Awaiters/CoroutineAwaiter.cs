@@ -33,8 +33,11 @@ public readonly struct CoroutineAwaiter<T> : ICriticalNotifyCompletion, ILoopAwa
     public T GetResult() => _coroutine.GetResult();
 
     /// <inheritdoc />
-    public void OnCompleted(Action continuation) => _coroutine.OnCompleted(continuation);
+    public void OnCompleted(Action continuation) => _coroutine.OnCompleted(new ActionResumable(continuation));
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation) => _coroutine.OnCompleted(continuation);
+    public void UnsafeOnCompleted(Action continuation) => _coroutine.OnCompleted(new ActionResumable(continuation));
+
+    // The awaiting coroutine resumes, in the same task step, when this one finishes.
+    void ILoopAwaiter.Suspend(IResumable coroutine) => _coroutine.OnCompleted(coroutine);
 }

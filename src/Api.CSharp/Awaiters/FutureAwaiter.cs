@@ -25,6 +25,8 @@ public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion, ILoopAwaite
 
     /// <inheritdoc />
     public void UnsafeOnCompleted(Action continuation) => Suspension.SuspendOn(_future, continuation);
+
+    void ILoopAwaiter.Suspend(IResumable coroutine) => Suspension.SuspendOn(_future, coroutine);
 }
 
 /// <summary>Awaits any <see cref="Future"/> without reading a typed result.</summary>
@@ -49,4 +51,6 @@ public readonly struct FutureAwaiter : ICriticalNotifyCompletion, ILoopAwaiter
 
     /// <inheritdoc />
     public void UnsafeOnCompleted(Action continuation) => Suspension.SuspendOn(_future, continuation);
+
+    void ILoopAwaiter.Suspend(IResumable coroutine) => Suspension.SuspendOn(_future, coroutine);
 }

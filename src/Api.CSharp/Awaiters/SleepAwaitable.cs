@@ -58,6 +58,12 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion, ILoopAwaiter
         else Suspension.SuspendOn(_future, continuation);
     }
 
+    void ILoopAwaiter.Suspend(IResumable coroutine)
+    {
+        if (_future is null) Suspension.Yield(coroutine);
+        else Suspension.SuspendOn(_future, coroutine);
+    }
+
     private static readonly Action<object?> s_wake = static f =>
     {
         var future = (Future<VoidResult>)f!;

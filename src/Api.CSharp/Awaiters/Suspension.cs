@@ -24,6 +24,21 @@ internal static class Suspension
 
     public static void PendingThrowTaken() => Interlocked.Decrement(ref s_armed);
 
+    // A coroutine awaiting a future: the task parks on it and resumes the coroutine itself.
+    public static void SuspendOn(Future future, IResumable coroutine)
+    {
+        var task = Loop.CurrentTaskOnThisThread;
+        if (task is null)
+        {
+            // No task drives the coroutine (it cannot normally get here): resume through a done
+            // callback, on the loop thread.
+            future.AddDoneCallbackNoContext(_ => coroutine.Resume());
+            return;
+        }
+        task.Suspend(future, coroutine, WaiterKind.OrdinaryWaiter);
+    }
+
+    // Any other async method awaiting a future (an `async Task` method, say).
     public static void SuspendOn(Future future, Action continuation)
     {
         var task = Loop.CurrentTaskOnThisThread;
@@ -34,7 +49,18 @@ internal static class Suspension
             future.AddDoneCallbackNoContext(_ => continuation());
             return;
         }
-        task.Suspend(future, continuation, WaiterKind.OrdinaryWaiter);
+        task.Suspend(future, new ActionResumable(continuation), WaiterKind.OrdinaryWaiter);
+    }
+
+    public static void Yield(IResumable coroutine)
+    {
+        var task = Loop.CurrentTaskOnThisThread;
+        if (task is null)
+        {
+            Asyncio.GetRunningLoop().CallSoon(coroutine.Resume);
+            return;
+        }
+        task.SuspendYield(coroutine);
     }
 
     public static void Yield(Action continuation)
@@ -45,30 +71,31 @@ internal static class Suspension
             Asyncio.GetRunningLoop().CallSoon(continuation);
             return;
         }
-        task.SuspendYield(continuation);
+        task.SuspendYield(new ActionResumable(continuation));
     }
 
-    // The builder's single entry for every await that suspends. Loop awaiters take the continuation
+    // The builder's single entry for every await that suspends. Loop awaiters take the coroutine
     // directly. Anything else (Task, ValueTask, a custom awaiter) completes off the loop: its
     // continuation completes a bridge future through the thread-safe inbox, and the task waits on
     // that bridge. A bridge cannot be interrupted: the foreign operation keeps running whatever
     // the loop does, so a cancel request is delivered at the coroutine's next loop await.
-    public static void Await<TAwaiter>(ref TAwaiter awaiter, Action continuation)
+    public static void Await<TAwaiter>(ref TAwaiter awaiter, IResumable coroutine)
         where TAwaiter : INotifyCompletion
     {
         if (awaiter is ILoopAwaiter)
         {
-            awaiter.OnCompleted(continuation);
+            // For a struct awaiter the JIT knows the exact type here: no box, a direct call.
+            ((ILoopAwaiter)awaiter).Suspend(coroutine);
             return;
         }
         var task = Loop.CurrentTaskOnThisThread;
-        if (task is null) awaiter.OnCompleted(continuation);
-        else AwaitForeign(ref awaiter, continuation, task);
+        if (task is null) awaiter.OnCompleted(coroutine.Resume);
+        else AwaitForeign(ref awaiter, coroutine, task);
     }
 
     // Apart from Await, because the lambdas' closure would otherwise be allocated at the entry of
     // Await, on every loop await too.
-    private static void AwaitForeign<TAwaiter>(ref TAwaiter awaiter, Action continuation, ITaskStepper task)
+    private static void AwaitForeign<TAwaiter>(ref TAwaiter awaiter, IResumable coroutine, ITaskStepper task)
         where TAwaiter : INotifyCompletion
     {
         var loop = task.Loop;
@@ -77,6 +104,6 @@ internal static class Suspension
         {
             if (!bridge.Done) bridge.SetResult(default);
         }));
-        task.Suspend(bridge, continuation, WaiterKind.UninterruptibleWaiter);
+        task.Suspend(bridge, coroutine, WaiterKind.UninterruptibleWaiter);
     }
 }

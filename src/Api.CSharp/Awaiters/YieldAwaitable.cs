@@ -22,4 +22,6 @@ public readonly struct YieldAwaitable : ICriticalNotifyCompletion, ILoopAwaiter
 
     /// <inheritdoc />
     public void UnsafeOnCompleted(Action continuation) => Suspension.Yield(continuation);
+
+    void ILoopAwaiter.Suspend(IResumable coroutine) => Suspension.Yield(coroutine);
 }

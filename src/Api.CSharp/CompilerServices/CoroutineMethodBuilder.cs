@@ -15,19 +15,24 @@ public struct CoroutineMethodBuilder<T>
 {
     private Coroutine<T> _coroutine;
 
-    /// <summary>Creates the builder and its coroutine. The coroutine must exist before the state
-    /// machine is boxed, so the caller's copy and the boxed copy share it.</summary>
-    public static CoroutineMethodBuilder<T> Create() => new() { _coroutine = new Coroutine<T>() };
+    /// <summary>Creates the builder; <see cref="Start{TStateMachine}"/> creates the coroutine.</summary>
+    public static CoroutineMethodBuilder<T> Create() => default;
 
     /// <summary>The coroutine the async method returns.</summary>
     public Coroutine<T> Task => _coroutine;
 
-    /// <summary>Boxes the state machine without running it.</summary>
+    /// <summary>Boxes the state machine into the coroutine, without running it.</summary>
     public void Start<TStateMachine>(ref TStateMachine stateMachine)
-        where TStateMachine : IAsyncStateMachine =>
-        _coroutine.Bind(stateMachine);
+        where TStateMachine : IAsyncStateMachine
+    {
+        var box = new CoroutineBox<T, TStateMachine>();
+        // This builder lives inside the state machine: set before the copy, the boxed machine's
+        // builder names its own box, and so does the caller's, which returns it.
+        _coroutine = box;
+        box.Machine = stateMachine;
+    }
 
-    /// <summary>Not used: the machine is boxed once in <see cref="Start{TStateMachine}"/>.</summary>
+    /// <summary>Not used: the machine is boxed once, in <see cref="Start{TStateMachine}"/>.</summary>
     public void SetStateMachine(IAsyncStateMachine stateMachine) { }
 
     /// <summary>The body returned.</summary>
@@ -40,13 +45,13 @@ public struct CoroutineMethodBuilder<T>
     public void AwaitOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
         where TAwaiter : INotifyCompletion
         where TStateMachine : IAsyncStateMachine =>
-        Suspension.Await(ref awaiter, _coroutine.MoveNextAction);
+        Suspension.Await(ref awaiter, _coroutine);
 
     /// <summary>Suspends on an awaiter (see <see cref="Suspension.Await{TAwaiter}"/>).</summary>
     public void AwaitUnsafeOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
         where TAwaiter : ICriticalNotifyCompletion
         where TStateMachine : IAsyncStateMachine =>
-        Suspension.Await(ref awaiter, _coroutine.MoveNextAction);
+        Suspension.Await(ref awaiter, _coroutine);
 }
 
 /// <summary>The compiler's builder for <c>async Coroutine</c> methods (no result).</summary>
@@ -55,18 +60,23 @@ public struct CoroutineMethodBuilder
 {
     private Coroutine _coroutine;
 
-    /// <summary>Creates the builder and its coroutine.</summary>
-    public static CoroutineMethodBuilder Create() => new() { _coroutine = new Coroutine() };
+    /// <summary>Creates the builder; <see cref="Start{TStateMachine}"/> creates the coroutine.</summary>
+    public static CoroutineMethodBuilder Create() => default;
 
     /// <summary>The coroutine the async method returns.</summary>
     public Coroutine Task => _coroutine;
 
-    /// <summary>Boxes the state machine without running it.</summary>
+    /// <summary>Boxes the state machine into the coroutine, without running it.</summary>
     public void Start<TStateMachine>(ref TStateMachine stateMachine)
-        where TStateMachine : IAsyncStateMachine =>
-        _coroutine.Bind(stateMachine);
+        where TStateMachine : IAsyncStateMachine
+    {
+        var box = new CoroutineBox<TStateMachine>();
+        // Set before the copy, as in CoroutineMethodBuilder<T>.Start.
+        _coroutine = box;
+        box.Machine = stateMachine;
+    }
 
-    /// <summary>Not used: the machine is boxed once in <see cref="Start{TStateMachine}"/>.</summary>
+    /// <summary>Not used: the machine is boxed once, in <see cref="Start{TStateMachine}"/>.</summary>
     public void SetStateMachine(IAsyncStateMachine stateMachine) { }
 
     /// <summary>The body returned.</summary>
@@ -79,11 +89,11 @@ public struct CoroutineMethodBuilder
     public void AwaitOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
         where TAwaiter : INotifyCompletion
         where TStateMachine : IAsyncStateMachine =>
-        Suspension.Await(ref awaiter, _coroutine.MoveNextAction);
+        Suspension.Await(ref awaiter, _coroutine);
 
     /// <summary>Suspends on an awaiter.</summary>
     public void AwaitUnsafeOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
         where TAwaiter : ICriticalNotifyCompletion
         where TStateMachine : IAsyncStateMachine =>
-        Suspension.Await(ref awaiter, _coroutine.MoveNextAction);
+        Suspension.Await(ref awaiter, _coroutine);
 }

@@ -217,7 +217,7 @@ public class Future<T> : Future
     private void Schedule(DoneCallback callback)
     {
         if (callback.Task is { } task) task.QueueWakeup(this);
-        else Loop.CallSoonInternal(new Handle(Loop, callback.Callback, this, callback.Context));
+        else Loop.CallSoonInternal(new Handle(callback.Callback, this, callback.Context));
     }
 
     private CancelledException TakeCancellation(FSharpOption<string>? message)

@@ -22,16 +22,14 @@ public class Handle : ILoopEntry
     private readonly ExecutionContext? _context;
     private HandleLife _life = HandleLife.Queued;
 
-    internal Handle(Loop loop, Delegate callback, object? arg, ExecutionContext? context)
+    // No reference to the loop: a handle is the per-callback allocation of call_soon, and only a timer
+    // needs its loop (to leave the timer queue when cancelled).
+    internal Handle(Delegate callback, object? arg, ExecutionContext? context)
     {
-        Loop = loop;
         _callback = callback;
         _arg = arg;
         _context = context;
     }
-
-    /// <summary>The loop this handle is scheduled on.</summary>
-    public Loop Loop { get; }
 
     /// <summary>True once <see cref="Cancel"/> was called before the callback ran.</summary>
     public bool Cancelled => HandleState.isCancelled(_life);
@@ -45,7 +43,7 @@ public class Handle : ILoopEntry
     {
         var (life, mustUnqueue) = HandleState.cancel(_life);
         _life = life;
-        if (mustUnqueue && this is TimerHandle timer) Loop.Unschedule(timer);
+        if (mustUnqueue && this is TimerHandle timer) timer.Loop.Unschedule(timer);
     }
 
     // A timer moved to the ready queue: cancelling it now only skips it there.
@@ -85,7 +83,14 @@ public class Handle : ILoopEntry
 public sealed class TimerHandle : Handle
 {
     internal TimerHandle(Loop loop, double when, Delegate callback, object? arg, ExecutionContext? context)
-        : base(loop, callback, arg, context) => When = when;
+        : base(callback, arg, context)
+    {
+        Loop = loop;
+        When = when;
+    }
+
+    /// <summary>The loop this timer is scheduled on.</summary>
+    public Loop Loop { get; }
 
     /// <summary>The absolute deadline, on the loop's clock (<see cref="Loop.Time"/>).</summary>
     public double When { get; }

@@ -91,7 +91,7 @@ public sealed partial class Loop : IDisposable
     {
         ArgumentNullException.ThrowIfNull(callback);
         CheckThread();
-        var handle = new Handle(this, callback, null, ExecutionContext.Capture());
+        var handle = new Handle(callback, null, ExecutionContext.Capture());
         CallSoonInternal(handle);
         return handle;
     }
@@ -149,7 +149,7 @@ public sealed partial class Loop : IDisposable
     {
         ArgumentNullException.ThrowIfNull(callback);
         if (IsClosed) throw Closed();
-        var handle = new Handle(this, callback, null, ExecutionContext.Capture());
+        var handle = new Handle(callback, null, ExecutionContext.Capture());
         _inbox.Enqueue(handle);
         _signal.Set();
         return handle;

@@ -1,7 +1,9 @@
 namespace Aio.Core
 
 /// A handle's own life: queued until it runs or is cancelled; both are final (a task's step handle is
-/// re-armed for its next step, which starts a new life).
+/// re-armed for its next step, which starts a new life). A struct: a handle holds it inline, and
+/// changing it is a plain integer store.
+[<Struct>]
 type HandleLife =
     /// Waiting: in the ready queue, or (a timer) in the timer queue.
     | Queued

@@ -59,19 +59,20 @@ public sealed partial class Loop
         var inboxPending = !_inbox.IsEmpty;
         if (!Scheduler.proceedsAtOnce(inboxPending, _state))
         {
-            switch (Scheduler.decideWait(_policy, Time(), inboxPending, _state))
+            var decision = Scheduler.decideWait(_policy, Time(), inboxPending, _state);
+            if (decision.IsSleepFor)
             {
-                case WaitDecision.SleepFor sleep:
-                    // Whole milliseconds, rounded up as asyncio's selectors do: a shorter wait would
-                    // return at once and spin through empty iterations until the deadline.
-                    _signal.Wait((int)Math.Min(Math.Ceiling(sleep.seconds * 1000), int.MaxValue));
-                    break;
-                case WaitDecision.AdvanceClockTo advance:
-                    _virtualNow = Math.Max(_virtualNow, advance.instant);
-                    break;
-                case var d when d.IsBlockUntilSignalled:
-                    _signal.Wait();
-                    break;
+                // Whole milliseconds, rounded up as asyncio's selectors do: a shorter wait would
+                // return at once and spin through empty iterations until the deadline.
+                _signal.Wait((int)Math.Min(Math.Ceiling(decision.seconds * 1000), int.MaxValue));
+            }
+            else if (decision.IsAdvanceClockTo)
+            {
+                _virtualNow = Math.Max(_virtualNow, decision.instant);
+            }
+            else if (decision.IsBlockUntilSignalled)
+            {
+                _signal.Wait();
             }
         }
         if (_signal.IsSet) _signal.Reset();
@@ -84,10 +85,10 @@ public sealed partial class Loop
         var firstDue = _state.Ready.Tail;
         var (state, due, _) = Scheduler.runOnce(Scheduler.needsClock(_state) ? Time() : 0.0, s_resolution, _state);
         _state = state;
-        for (var list = due; !list.IsEmpty; list = list.Tail)
+        foreach (var timer in due)
         {
-            list.Head.FallDue();
-            Store(firstDue++, list.Head);
+            timer.FallDue();
+            Store(firstDue++, timer);
         }
         var (first, last) = Scheduler.batch(_state);
         for (var number = first; number < last; number++)

@@ -11,6 +11,8 @@ type RunRefusal =
     | CloseWhileRunning
 
 /// How the shell may wait before the next iteration (SEMANTICS §1.2 step 2), after the clock policy.
+/// A struct: a virtual clock decides once per iteration.
+[<Struct>]
 type WaitDecision =
     /// Start the next iteration at once.
     | Proceed
@@ -167,14 +169,14 @@ module Scheduler =
     /// (deadline, sequence) order, behind what is already queued; then the snapshot is taken.
     /// Returns the due timers' payloads, which the shell appends in this order (their entry numbers
     /// continue the queue), and the number of entries this iteration will pop.
-    let runOnce (now: float) (resolution: float) (s: LoopState<'H>) : struct (LoopState<'H> * 'H list * int) =
+    let runOnce (now: float) (resolution: float) (s: LoopState<'H>) : struct (LoopState<'H> * 'H[] * int) =
         if TimerQueue.isEmpty s.Timers then
             // No timer: the snapshot is the ready queue as it stands.
             struct ({ s with
                         BatchEnd = s.Ready.Tail
                         Iterations = s.Iterations + 1L
                     },
-                    [],
+                    Array.empty,
                     ReadyQueue.count s.Ready)
         else
 

@@ -246,6 +246,22 @@ module TimerQueue =
 
         earliest
 
+    // How many timers at the start of the run are due: a binary search for the first deadline that
+    // is not before endTime.
+    let private dueCount endTime (r: Run<'T>) =
+        let mutable lo = r.Start
+        let mutable hi = r.Items.Length
+
+        while lo < hi do
+            let mid = lo + (hi - lo) / 2
+
+            if r.Items[mid].Key.Deadline < endTime then
+                lo <- mid + 1
+            else
+                hi <- mid
+
+        lo - r.Start
+
     // The due prefix of each run (deadline before endTime) taken off, merged into one sorted array
     // with the cancelled ones left out.
     let private takeDue endTime (q: TimerQueue<'T>) : struct (TimerEntry<'T>[] * TimerQueue<'T>) =
@@ -255,59 +271,63 @@ module TimerQueue =
             else
                 q
 
-        let dueCount (r: Run<'T>) =
-            // The first index at or after Start whose deadline is not before endTime.
-            let mutable lo = r.Start
-            let mutable hi = r.Items.Length
+        match q.Runs with
+        | [ r ] when q.Cancelled.IsEmpty ->
+            // One run and nothing cancelled (the usual case once a burst of timers is sorted): its
+            // due prefix, as it is.
+            let n = dueCount endTime r
 
-            while lo < hi do
-                let mid = lo + (hi - lo) / 2
-
-                if r.Items[mid].Key.Deadline < endTime then
-                    lo <- mid + 1
+            let rest =
+                if r.Start + n < r.Items.Length then
+                    [ { r with Start = r.Start + n } ]
                 else
-                    hi <- mid
+                    []
 
-            lo - r.Start
-
-        let counts = q.Runs |> List.map dueCount
-        let total = List.sum counts
-
-        if total = 0 then
-            struct (Array.empty, q)
-        else
-            let due = Array.zeroCreate total
-            let mutable at = 0
-
-            List.iter2
-                (fun (r: Run<'T>) n ->
-                    System.Array.Copy(r.Items, r.Start, due, at, n)
-                    at <- at + n)
-                q.Runs
-                counts
-
-            if q.Runs.Length > 1 then
-                System.Array.Sort(due, entryOrder<'T>)
-
-            let live, cancelled =
-                if q.Cancelled.IsEmpty then
-                    due, q.Cancelled
-                else
-                    let live = due |> Array.filter (fun e -> not (Set.contains e.Key.Seq q.Cancelled))
-                    live, due |> Array.fold (fun set e -> Set.remove e.Key.Seq set) q.Cancelled
-
-            let advanced =
-                List.map2 (fun (r: Run<'T>) n -> { r with Start = r.Start + n }) q.Runs counts
-                |> List.filter (fun r -> r.Count > 0)
-
-            let struct (runs, cancelled) = trimHeads cancelled advanced
-
-            struct (live,
+            struct (Array.sub r.Items r.Start n,
                     { q with
-                        Runs = runs
-                        Live = q.Live - live.Length
-                        Cancelled = cancelled
+                        Runs = rest
+                        Live = q.Live - n
                     })
+        | _ ->
+
+            let counts = q.Runs |> List.map (dueCount endTime)
+            let total = List.sum counts
+
+            if total = 0 then
+                struct (Array.empty, q)
+            else
+                let due = Array.zeroCreate total
+                let mutable at = 0
+
+                List.iter2
+                    (fun (r: Run<'T>) n ->
+                        System.Array.Copy(r.Items, r.Start, due, at, n)
+                        at <- at + n)
+                    q.Runs
+                    counts
+
+                if q.Runs.Length > 1 then
+                    System.Array.Sort(due, entryOrder<'T>)
+
+                let live, cancelled =
+                    if q.Cancelled.IsEmpty then
+                        due, q.Cancelled
+                    else
+                        let live = due |> Array.filter (fun e -> not (Set.contains e.Key.Seq q.Cancelled))
+                        live, due |> Array.fold (fun set e -> Set.remove e.Key.Seq set) q.Cancelled
+
+                let advanced =
+                    List.map2 (fun (r: Run<'T>) n -> { r with Start = r.Start + n }) q.Runs counts
+                    |> List.filter (fun r -> r.Count > 0)
+
+                let struct (runs, cancelled) = trimHeads cancelled advanced
+
+                struct (live,
+                        { q with
+                            Runs = runs
+                            Live = q.Live - live.Length
+                            Cancelled = cancelled
+                        })
 
     /// Removes every timer whose deadline is before `endTime`, returning them in (deadline, seq) order.
     /// Nothing due: the same queue back, and no allocation.
@@ -324,17 +344,12 @@ module TimerQueue =
         | _ -> struct ([], q)
 
     /// popDue without the keys: the payloads of the due timers, in firing order (the loop's hot path).
-    let popDueItems endTime (q: TimerQueue<'T>) : struct ('T list * TimerQueue<'T>) =
+    let popDueItems endTime (q: TimerQueue<'T>) : struct ('T[] * TimerQueue<'T>) =
         match tryEarliest q with
         | ValueSome k when k.Deadline < endTime ->
             let struct (due, q') = takeDue endTime q
-            let mutable items = []
-
-            for i in due.Length - 1 .. -1 .. 0 do
-                items <- due[i].Item :: items
-
-            struct (items, q')
-        | _ -> struct ([], q)
+            struct (due |> Array.map (fun e -> e.Item), q')
+        | _ -> struct (Array.empty, q)
 
     /// Live timers in firing order.
     let toList (q: TimerQueue<'T>) =

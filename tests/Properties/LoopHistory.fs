@@ -188,7 +188,7 @@ let private runOnce (d: Driver) =
     d.State <- s
 
     due
-    |> List.iteri (fun i cb ->
+    |> Array.iteri (fun i cb ->
         let life = lifeOf d cb
         life.Value <- HandleState.fallDue life.Value
         d.Ring <- Map.add (firstDue + int64 i) cb d.Ring)

@@ -28,29 +28,26 @@ internal static class Suspension
     public static void SuspendOn(Future future, IResumable coroutine)
     {
         var task = Loop.CurrentTaskOnThisThread;
-        if (task is null)
-        {
-            // No task drives the coroutine (it cannot normally get here): resume through a done
-            // callback, on the loop thread.
-            future.AddDoneCallbackNoContext(_ => coroutine.Resume());
-            return;
-        }
-        task.Suspend(future, coroutine, WaiterKind.OrdinaryWaiter);
+        // No task drives the coroutine (it cannot normally get here): resume through a done
+        // callback, on the loop thread.
+        if (task is null) ResumeWhenDone(future, coroutine.Resume);
+        else task.Suspend(future, coroutine, WaiterKind.OrdinaryWaiter);
     }
 
     // Any other async method awaiting a future (an `async Task` method, say).
     public static void SuspendOn(Future future, Action continuation)
     {
         var task = Loop.CurrentTaskOnThisThread;
-        if (task is null)
-        {
-            // Awaited outside a loop task (e.g. in a plain callback's async method): resume through a
-            // done callback, on the loop thread.
-            future.AddDoneCallbackNoContext(_ => continuation());
-            return;
-        }
-        task.Suspend(future, new ActionResumable(continuation), WaiterKind.OrdinaryWaiter);
+        // Awaited outside a loop task (e.g. in a plain callback's async method): resume through a
+        // done callback, on the loop thread.
+        if (task is null) ResumeWhenDone(future, continuation);
+        else task.Suspend(future, new ActionResumable(continuation), WaiterKind.OrdinaryWaiter);
     }
+
+    // Apart from its callers: a lambda capturing a parameter makes C# allocate its closure at the
+    // entry of the method that declares it, on every call, even when this branch is not taken.
+    private static void ResumeWhenDone(Future future, Action continuation) =>
+        future.AddDoneCallbackNoContext(_ => continuation());
 
     public static void Yield(IResumable coroutine)
     {

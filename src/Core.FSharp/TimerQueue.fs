@@ -78,16 +78,41 @@ module TimerQueue =
     let inline private before (a: TimerKey) (b: TimerKey) =
         a.Deadline < b.Deadline || (a.Deadline = b.Deadline && a.Seq < b.Seq)
 
-    let private compareEntries (a: TimerEntry<'T>) (b: TimerEntry<'T>) =
-        if before a.Key b.Key then -1
-        elif before b.Key a.Key then 1
-        else 0
+    // A stable bottom-up merge sort by key. It takes the array over (every caller passes one it just
+    // built) and returns the sorted one, which may be that array or its scratch twin.
+    // Ours rather than Array.Sort with an IComparer: keys compare field by field, inline, with no
+    // interface call per comparison, and equal deadlines keep registration order by construction.
+    let private sorted (items: TimerEntry<'T>[]) : TimerEntry<'T>[] =
+        let n = items.Length
+        let mutable src = items
+        let mutable dst = Array.zeroCreate n
+        let mutable width = 1
 
-    // Keys are compared field by field, never through generic comparison, which would box them.
-    let private entryOrder<'T> =
-        { new System.Collections.Generic.IComparer<TimerEntry<'T>> with
-            member _.Compare(a, b) = compareEntries a b
-        }
+        while width < n do
+            let mutable lo = 0
+
+            while lo < n do
+                let mid = min (lo + width) n
+                let hi = min (lo + 2 * width) n
+                let mutable i = lo
+                let mutable j = mid
+
+                for k in lo .. hi - 1 do
+                    if j >= hi || (i < mid && not (before src[j].Key src[i].Key)) then
+                        dst[k] <- src[i]
+                        i <- i + 1
+                    else
+                        dst[k] <- src[j]
+                        j <- j + 1
+
+                lo <- hi
+
+            let t = src
+            src <- dst
+            dst <- t
+            width <- width * 2
+
+        src
 
     /// No timers.
     let empty<'T> : TimerQueue<'T> =
@@ -160,8 +185,7 @@ module TimerQueue =
         match q.Incoming with
         | [] -> q
         | incoming ->
-            let items = List.toArray incoming
-            System.Array.Sort(items, entryOrder<'T>)
+            let items = sorted (List.toArray incoming)
 
             { q with
                 Incoming = []
@@ -195,7 +219,7 @@ module TimerQueue =
                             yield r.Items[i]
             |]
 
-        System.Array.Sort(live, entryOrder<'T>)
+        let live = sorted live
 
         {
             Incoming = []
@@ -296,18 +320,17 @@ module TimerQueue =
             if total = 0 then
                 struct (Array.empty, q)
             else
-                let due = Array.zeroCreate total
+                let gathered = Array.zeroCreate total
                 let mutable at = 0
 
                 List.iter2
                     (fun (r: Run<'T>) n ->
-                        System.Array.Copy(r.Items, r.Start, due, at, n)
+                        System.Array.Copy(r.Items, r.Start, gathered, at, n)
                         at <- at + n)
                     q.Runs
                     counts
 
-                if q.Runs.Length > 1 then
-                    System.Array.Sort(due, entryOrder<'T>)
+                let due = if q.Runs.Length > 1 then sorted gathered else gathered
 
                 let live, cancelled =
                     if q.Cancelled.IsEmpty then

@@ -89,10 +89,12 @@ public class Future<T> : Future
 {
     private FutureState<T, DoneCallback> _state = FutureState.pending<T, DoneCallback>();
 
-    // A task keeps the CancelledException its coroutine raised, so the first reader sees that very
-    // object (with its message); later reads get a fresh one, as in asyncio.
-    private CancelledException? _ownCancellation;
-    private UnretrievedReport? _report;
+    // A failed future's "never retrieved" report, or the CancelledException a cancelled task's
+    // coroutine raised (so that the first reader sees that very object, with its message; later
+    // reads get a fresh one, as in asyncio). One field for both: a future has at most one of them.
+    private object? _outcomeDetail;
+
+    private UnretrievedReport? Report => _outcomeDetail as UnretrievedReport;
 
     internal Future(Loop loop) : base(loop) { }
 
@@ -114,7 +116,7 @@ public class Future<T> : Future
     {
         var (state, read) = FutureState.result(_state);
         _state = state;
-        _report?.Disarm();
+        Report?.Disarm();
         if (read.IsValue) return read.value;
         if (read.IsReadError) ExceptionDispatchInfo.Throw(read.error);
         if (read.IsCancelledRead) throw TakeCancellation(read.message);
@@ -129,7 +131,7 @@ public class Future<T> : Future
     {
         var (state, read) = FutureState.result(_state);
         _state = state;
-        _report?.Disarm();
+        Report?.Disarm();
         if (read.IsValue) return null;
         if (read.IsReadError) return read.error;
         if (read.IsCancelledRead) throw TakeCancellation(read.message);
@@ -173,7 +175,7 @@ public class Future<T> : Future
     {
         var (state, completion) = FutureState.cancel(Message(message), _state);
         _state = state;
-        _report?.Disarm();
+        Report?.Disarm();
         if (completion.IsAlreadyDone) return false;
         ScheduleCallbacks(completion);
         return true;
@@ -184,13 +186,14 @@ public class Future<T> : Future
     private protected void FailCore(Exception exception, string operation)
     {
         Complete(FutureState.setException(exception, _state), operation);
-        _report = new UnretrievedReport(this, exception);
-        Loop.TrackForDebug(_report);
+        var report = new UnretrievedReport(this, exception);
+        _outcomeDetail = report;
+        Loop.TrackForDebug(report);
     }
 
     private protected void CancelledByCoroutine(CancelledException error)
     {
-        _ownCancellation = error;
+        _outcomeDetail = error;
         CancelCore(error.CancelMessage);
     }
 
@@ -222,8 +225,8 @@ public class Future<T> : Future
 
     private CancelledException TakeCancellation(FSharpOption<string>? message)
     {
-        var own = _ownCancellation;
-        _ownCancellation = null;
+        var own = _outcomeDetail as CancelledException;
+        if (own is not null) _outcomeDetail = null;
         return own ?? new CancelledException(FSharpOption<string>.get_IsSome(message) ? message!.Value : null);
     }
 

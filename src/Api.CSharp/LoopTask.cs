@@ -23,11 +23,11 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 {
     private readonly Coroutine<T> _coroutine;
     private TaskState<Future> _state;
-    private StepInput _nextStep = StepInput.Go;
+    private NextStep _nextStep;
     private IResumable? _resume;
     private Exception? _pendingThrow;
     private Future? _suspendedOn;
-    private WaiterKind? _suspendKind;
+    private bool _suspendUninterruptible;
     private HandleLife _stepLife = HandleLife.Ran;
     private ExecutionContext? _context;
     private Exception? _stepError;
@@ -117,8 +117,15 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 
     private void Step()
     {
-        var input = _nextStep;
-        _nextStep = StepInput.Go;
+        var input = _nextStep switch
+        {
+            NextStep.Go => StepInput.Go,
+            // The waiter is done, so its outcome is final: reading it now or at the wakeup is the same.
+            NextStep.Wakeup => TaskState.wakeFrom(_state.Phase.waiter!.Outcome),
+            NextStep.FaultAwaitedItself => StepInput.NewFault(StepFault.AwaitedItself),
+            _ => StepInput.NewFault(StepFault.WaiterOfOtherLoop),
+        };
+        _nextStep = NextStep.Go;
         Apply(TaskState.startStep(input, _state));
     }
 
@@ -167,7 +174,10 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     // at once, so scheduling one allocates nothing.
     private void QueueStep(StepInput input)
     {
-        _nextStep = input;
+        _nextStep = input.IsGo ? NextStep.Go
+            : input.IsWakeFrom ? NextStep.Wakeup
+            : ((StepInput.Fault)input).Item.IsAwaitedItself ? NextStep.FaultAwaitedItself
+            : NextStep.FaultOtherLoop;
         _stepLife = HandleState.rearm(_stepLife);
         Loop.CallSoonInternal(this);
     }
@@ -196,7 +206,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
                 : new InvalidOperationException(FaultMessage(((Resume.ThrowFault)resume).Item));
         }
         _suspendedOn = null;
-        _suspendKind = null;
+        _suspendUninterruptible = false;
         var resumeAt = _resume;
         _resume = null;
         Loop.EnterTask(this);
@@ -236,7 +246,14 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
                 _ => Core.StepEnd.Raised,
             };
         }
-        if (_suspendKind is { } kind) return TaskState.suspendedOn(kind);
+        if (_suspendedOn is { } waiter)
+        {
+            return TaskState.suspendedOn(
+                ReferenceEquals(waiter, this) ? WaiterKind.ItselfAsWaiter
+                : !ReferenceEquals(waiter.Loop, Loop) ? WaiterKind.OtherLoopWaiter
+                : _suspendUninterruptible ? WaiterKind.UninterruptibleWaiter
+                : WaiterKind.OrdinaryWaiter);
+        }
         if (_resume is not null) return Core.StepEnd.Yielded;
         throw new InvalidOperationException($"Task {Name} left a step without finishing or awaiting anything the loop knows.");
     }
@@ -245,9 +262,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     {
         _resume = continuation;
         _suspendedOn = waiter;
-        _suspendKind = ReferenceEquals(waiter, this) ? WaiterKind.ItselfAsWaiter
-            : !ReferenceEquals(waiter.Loop, Loop) ? WaiterKind.OtherLoopWaiter
-            : kind;
+        _suspendUninterruptible = kind.IsUninterruptibleWaiter;
     }
 
     void ITaskStepper.SuspendYield(IResumable continuation) => _resume = continuation;
@@ -295,6 +310,16 @@ public sealed class LoopTask : LoopTask<VoidResult>
 
     /// <summary>Awaits the task; returns nothing.</summary>
     public new Awaiters.FutureAwaiter GetAwaiter() => new(this);
+}
+
+// The input of a task's queued step, as a byte in the task rather than a reference to the core's
+// StepInput: the input is rebuilt when the step starts.
+internal enum NextStep : byte
+{
+    Go,
+    Wakeup,
+    FaultAwaitedItself,
+    FaultOtherLoop,
 }
 
 // asyncio's process-wide task counter: one number per created task, whatever its result type.

@@ -187,7 +187,17 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     void ILoopEntry.Run()
     {
         _stepLife = HandleState.run(_stepLife);
-        InContext.Run(_context, s_step, this);
+        // InContext.Run, with one reading of the thread's context fewer: a step that runs the
+        // coroutine records the context it left in _context, and a step that does not runs no user
+        // code, so _context tells afterwards whether the thread's context must be restored.
+        var current = ExecutionContext.Capture();
+        if (_context is not null && !ReferenceEquals(_context, current))
+        {
+            ExecutionContext.Run(_context, s_step, this);
+            return;
+        }
+        Step();
+        if (current is not null && !ReferenceEquals(_context, current)) ExecutionContext.Restore(current);
     }
 
     private static readonly ContextCallback s_step = static t => ((LoopTask<T>)t!).Step();

@@ -56,7 +56,7 @@ public sealed partial class Loop
     // One iteration, SEMANTICS §1.2.
     private void RunOnce()
     {
-        var inboxPending = !_inbox.IsEmpty;
+        var inboxPending = Volatile.Read(ref _posted) != 0;
         if (!Scheduler.proceedsAtOnce(inboxPending, _state))
         {
             var decision = Scheduler.decideWait(_policy, Time(), inboxPending, _state);
@@ -76,8 +76,11 @@ public sealed partial class Loop
             }
         }
         if (_signal.IsSet) _signal.Reset();
-        if (inboxPending || !_inbox.IsEmpty)
+        // A submission that raced past the read above is drained now or flags the next iteration
+        // (and its signal ends any wait): it is never stranded.
+        if (inboxPending || Volatile.Read(ref _posted) != 0)
         {
+            Volatile.Write(ref _posted, 0);
             // In submission order; one cancelled meanwhile is skipped when its turn comes, like any other.
             while (_inbox.TryDequeue(out var handle)) CallSoonInternal(handle);
         }

@@ -46,6 +46,28 @@ public class LoopBehaviourTests
         Assert.Equal("lost", report.Exception!.Message);
     }
 
+    [Fact]
+    public void Future_ExceptionNeverRetrievedWhileLoopRuns_ReportedOnTheLoopThread()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        var handlerThreads = new List<int>();
+        loop.SetExceptionHandler((_, context) =>
+        {
+            lock (handlerThreads) handlerThreads.Add(Environment.CurrentManagedThreadId);
+        });
+        var loopThread = Environment.CurrentManagedThreadId;
+        loop.CallSoon(() =>
+        {
+            DropFailedFuture(loop, retrieve: false, "lost while running");
+            CollectGarbage();
+        });
+        // The finalizer has run by the end of the first callback; its report arrives through the
+        // inbox and is handled in a later iteration, before this stop.
+        loop.CallLater(1, loop.Stop);
+        loop.RunForever();
+        Assert.Equal([loopThread], handlerThreads);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void RunFailingTask(Loop loop)
     {

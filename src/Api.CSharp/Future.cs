@@ -287,7 +287,7 @@ public class Future<T> : Future
     /// asyncio's repr: <c>&lt;Future pending&gt;</c>, <c>&lt;Future finished result='x'&gt;</c>,
     /// <c>&lt;Future finished exception=ValueError('oops')&gt;</c>, <c>&lt;Future cancelled&gt;</c>.
     /// </summary>
-    public override string ToString() => $"<Future {StateWord}{ResultPart()}{CallbacksPart()}>";
+    public override string ToString() => Repr.Guarded(this, () => $"<Future {StateWord}{ResultPart()}{CallbacksPart()}>");
 
     private protected string ResultPart() => _state switch
     {

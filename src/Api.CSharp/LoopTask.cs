@@ -28,6 +28,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     private Exception? _pendingThrow;
     private Future? _suspendedOn;
     private bool _suspendUninterruptible;
+    private bool _forwardingCancel;
     private HandleLife _stepLife = HandleLife.Ran;
     private ExecutionContext? _context;
     private Exception? _stepError;
@@ -78,6 +79,10 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     {
         // Cancelling a task that failed counts as retrieving its exception, as in asyncio.
         if (base.Done) return base.Cancel(message);
+        // Tasks that await each other in a cycle pass a cancel round it for ever: CPython ends with a
+        // RecursionError; here the stack would overflow and take the process with it.
+        if (_forwardingCancel)
+            throw new InvalidOperationException($"Cancelling {this} came back to it through the futures it awaits: tasks that await each other in a cycle cannot be cancelled (CPython raises RecursionError here). Break the cycle first, for example by cancelling a future one of them awaits.");
         var waiterDone = _state.Phase.IsSuspended ? _state.Phase.waiter!.Done : true;
         var (state, answer, commands) = TaskState.cancel(Option(message), waiterDone, _state);
         _state = state;
@@ -108,7 +113,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     /// <c>&lt;Task finished name='T' coro=&lt;TaskFunc()&gt; result='the result'&gt;</c>.
     /// </summary>
     public override string ToString() =>
-        $"<Task {StateWord} name={Repr.Of(Name)} coro=<{_coroutine.Name}()>{ResultPart()}{WaitPart()}{CallbacksPart()}>";
+        Repr.Guarded(this, () => $"<Task {StateWord} name={Repr.Of(Name)} coro=<{_coroutine.Name}()>{ResultPart()}{WaitPart()}{CallbacksPart()}>");
 
     private string WaitPart() =>
         _state.Phase.IsSuspended && !base.Done ? $" wait_for={_state.Phase.waiter}" : "";
@@ -158,7 +163,17 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
                 break;
             case TaskCommand.Tags.CancelWaiter:
                 var c = (TaskCommand.CancelWaiter)command;
-                if (!_state.Phase.waiter!.Cancel(Text(c.message))) Apply(TaskState.waiterRefusedCancel(c.message, _state));
+                bool accepted;
+                _forwardingCancel = true;
+                try
+                {
+                    accepted = _state.Phase.waiter!.Cancel(Text(c.message));
+                }
+                finally
+                {
+                    _forwardingCancel = false;
+                }
+                if (!accepted) Apply(TaskState.waiterRefusedCancel(c.message, _state));
                 break;
             case TaskCommand.Tags.Finish:
                 Finish(((TaskCommand.Finish)command).Item);

@@ -11,6 +11,24 @@ namespace Aio;
 /// <example><code>Repr.Of("the result") // 'the result'</code></example>
 public static class Repr
 {
+    // The futures whose repr is being written on this thread: one that appears inside its own repr
+    // (tasks awaiting each other) prints as "...", as reprlib.recursive_repr makes CPython's do.
+    [ThreadStatic] private static HashSet<object>? s_writing;
+
+    internal static string Guarded(object self, Func<string> write)
+    {
+        var writing = s_writing ??= new HashSet<object>(ReferenceEqualityComparer.Instance);
+        if (!writing.Add(self)) return "...";
+        try
+        {
+            return write();
+        }
+        finally
+        {
+            writing.Remove(self);
+        }
+    }
+
     /// <summary>Formats a value the way Python's <c>repr()</c> would.</summary>
     /// <param name="value">Any value, or null.</param>
     /// <returns>The repr text.</returns>

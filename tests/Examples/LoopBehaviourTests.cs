@@ -68,6 +68,26 @@ public class LoopBehaviourTests
         Assert.Equal([loopThread], handlerThreads);
     }
 
+    [Fact]
+    public void LoopTask_CancelledInAnAwaitCycle_ThrowsInsteadOfOverflowingTheStack()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        LoopTask a = null!, b = null!;
+
+        async Coroutine AwaitsB() => await b;
+        async Coroutine AwaitsA() => await a;
+
+        a = loop.CreateTask(AwaitsB(), name: "A");
+        b = loop.CreateTask(AwaitsA(), name: "B");
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        var e = Assert.Throws<InvalidOperationException>(() => a.Cancel());
+        Assert.StartsWith("Cancelling <Task cancelling name='A' coro=<AwaitsB()> wait_for=<Task cancelling name='B' coro=<AwaitsA()> wait_for=... cb=[", e.Message);
+        Assert.EndsWith("tasks that await each other in a cycle cannot be cancelled (CPython raises RecursionError here). Break the cycle first, for example by cancelling a future one of them awaits.", e.Message);
+        Assert.False(a.Done);
+        Assert.False(b.Done);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void RunFailingTask(Loop loop)
     {

@@ -23,20 +23,24 @@ internal sealed class GatheringFuture<T> : Future<T[]>
     {
         var loop = arguments[0].Loop;
         var children = new Future<T>[arguments.Length];
-        var seen = new HashSet<Future<T>>(ReferenceEqualityComparer.Instance);
-        var alreadyDone = new List<Future<T>>();
-        var pending = new List<Future<T>>();
+        // Which places hold a child's first appearance: the children to watch.
+        var first = new bool[arguments.Length];
+        var seen = new HashSet<Future<T>>(arguments.Length, ReferenceEqualityComparer.Instance);
         for (var i = 0; i < arguments.Length; i++)
         {
             var child = Asyncio.EnsureFuture(arguments[i], loop);
             children[i] = child;
-            if (seen.Add(child)) (child.Done ? alreadyDone : pending).Add(child);
+            first[i] = seen.Add(child);
         }
         var outer = new GatheringFuture<T>(loop, children, seen.Count);
-        foreach (var child in pending) child.AddDoneCallback(outer.OnChildDone);
+        // One delegate for every child, and no execution context: the callback is the gather's own.
+        Action<Future> onChildDone = outer.OnChildDone;
+        for (var i = 0; i < children.Length; i++)
+            if (first[i] && !children[i].Done) children[i].AddDoneCallbackNoContext(onChildDone);
         // Children that finished before the call are counted now, so a gather of finished futures is
         // itself finished when Gather returns.
-        foreach (var child in alreadyDone) outer.OnChildDone(child);
+        for (var i = 0; i < children.Length; i++)
+            if (first[i] && children[i].Done) outer.OnChildDone(children[i]);
         return outer;
     }
 

@@ -220,7 +220,7 @@ public class Future<T> : Future
     private void Schedule(DoneCallback callback)
     {
         if (callback.Task is { } task) task.QueueWakeup(this);
-        else Loop.CallSoonInternal(new Handle(callback.Callback, this, callback.Context));
+        else Loop.CallSoonInternal(new ArgumentHandle(callback.Callback, this, callback.Context));
     }
 
     private CancelledException TakeCancellation(FSharpOption<string>? message)

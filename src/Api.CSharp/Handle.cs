@@ -16,20 +16,22 @@ namespace Aio;
 public class Handle : ILoopEntry
 {
     // Action (no argument), Action<object?> (an internal callback and its argument) or Action<Future>
-    // (a done callback; _arg is the future).
+    // (a done callback; the argument is the future).
     private readonly Delegate _callback;
-    private readonly object? _arg;
     private readonly ExecutionContext? _context;
     private HandleLife _life = HandleLife.Queued;
 
-    // No reference to the loop: a handle is the per-callback allocation of call_soon, and only a timer
-    // needs its loop (to leave the timer queue when cancelled).
-    internal Handle(Delegate callback, object? arg, ExecutionContext? context)
+    // No reference to the loop and no argument: a handle is the per-callback allocation of call_soon,
+    // and only a timer needs its loop (to leave the timer queue when cancelled); handles with an
+    // argument are ArgumentHandle or TimerHandle.
+    internal Handle(Delegate callback, ExecutionContext? context)
     {
         _callback = callback;
-        _arg = arg;
         _context = context;
     }
+
+    // What the callback is called with; null for a plain Action.
+    private protected virtual object? Argument => null;
 
     /// <summary>True once <see cref="Cancel"/> was called before the callback ran.</summary>
     public bool Cancelled => HandleState.isCancelled(_life);
@@ -69,25 +71,35 @@ public class Handle : ILoopEntry
     private static void Invoke(Handle h)
     {
         var callback = h._callback;
-        if (h._arg is null) Unsafe.As<Action>(callback)();
-        else if (callback.GetType() == typeof(Action<object?>)) Unsafe.As<Action<object?>>(callback)(h._arg);
-        else Unsafe.As<Action<Future>>(callback)(Unsafe.As<Future>(h._arg));
+        var argument = h.Argument;
+        if (argument is null) Unsafe.As<Action>(callback)();
+        else if (callback.GetType() == typeof(Action<object?>)) Unsafe.As<Action<object?>>(callback)(argument);
+        else Unsafe.As<Action<Future>>(callback)(Unsafe.As<Future>(argument));
     }
 
     /// <summary>asyncio's repr: <c>&lt;Handle name()&gt;</c>, or <c>&lt;Handle cancelled&gt;</c>.</summary>
-    public override string ToString() =>
-        Cancelled ? $"<{GetType().Name} cancelled>" : $"<{GetType().Name} {Repr.CallbackName(_callback)}()>";
+    public override string ToString()
+    {
+        // asyncio's class names: an ArgumentHandle is a plain Handle there.
+        var kind = this is TimerHandle ? "TimerHandle" : "Handle";
+        return Cancelled ? $"<{kind} cancelled>" : $"<{kind} {Repr.CallbackName(_callback)}()>";
+    }
 }
 
 /// <summary>A <see cref="Handle"/> for a callback scheduled at a deadline (<see cref="Loop.CallAt(double, Action)"/>).</summary>
 public sealed class TimerHandle : Handle
 {
-    internal TimerHandle(Loop loop, double when, Delegate callback, object? arg, ExecutionContext? context)
-        : base(callback, arg, context)
+    private readonly object? _argument;
+
+    internal TimerHandle(Loop loop, double when, Delegate callback, object? argument, ExecutionContext? context)
+        : base(callback, context)
     {
         Loop = loop;
         When = when;
+        _argument = argument;
     }
+
+    private protected override object? Argument => _argument;
 
     /// <summary>The loop this timer is scheduled on.</summary>
     public Loop Loop { get; }
@@ -96,4 +108,10 @@ public sealed class TimerHandle : Handle
     public double When { get; }
 
     internal TimerKey Key;
+}
+
+// A ready callback called with an argument: a future's done callback (called with the future).
+internal sealed class ArgumentHandle(Delegate callback, object argument, ExecutionContext? context) : Handle(callback, context)
+{
+    private protected override object? Argument => argument;
 }

@@ -94,7 +94,7 @@ public sealed partial class Loop : IDisposable
     {
         ArgumentNullException.ThrowIfNull(callback);
         CheckThread();
-        var handle = new Handle(callback, null, ExecutionContext.Capture());
+        var handle = new Handle(callback, ExecutionContext.Capture());
         CallSoonInternal(handle);
         return handle;
     }
@@ -152,7 +152,7 @@ public sealed partial class Loop : IDisposable
     {
         ArgumentNullException.ThrowIfNull(callback);
         if (IsClosed) throw Closed();
-        var handle = new Handle(callback, null, ExecutionContext.Capture());
+        var handle = new Handle(callback, ExecutionContext.Capture());
         _inbox.Enqueue(handle);
         Volatile.Write(ref _posted, 1);
         _signal.Set();

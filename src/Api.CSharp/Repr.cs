@@ -70,6 +70,15 @@ public static class Repr
     internal static string CallbackName(Delegate d)
     {
         var name = d.Method.Name;
+        // A local function, "<Enclosing>g__Name|0_0": its own name.
+        var local = name.IndexOf(">g__", StringComparison.Ordinal);
+        if (local >= 0)
+        {
+            var start = local + 4;
+            var bar = name.IndexOf('|', start);
+            if (bar > start) return name[start..bar];
+        }
+        // A lambda, "<Enclosing>b__0_0": the method it was written in.
         if (name.StartsWith('<'))
         {
             var end = name.IndexOf('>');

@@ -88,6 +88,23 @@ public class LoopBehaviourTests
         Assert.False(b.Done);
     }
 
+    [Fact]
+    public void Future_DoneCallbackThrows_HandlerNamesAPlainHandle()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        var reports = CollectReports(loop);
+        var f = loop.CreateFuture<int>();
+        f.AddDoneCallback(Explodes);
+        f.SetResult(1);
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        var report = Assert.Single(reports);
+        Assert.Equal("Exception in callback <Handle Explodes()>", report.Message);
+        Assert.Equal("boom", report.Exception!.Message);
+
+        static void Explodes(Future _) => throw new InvalidOperationException("boom");
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void RunFailingTask(Loop loop)
     {

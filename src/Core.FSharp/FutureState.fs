@@ -30,9 +30,19 @@ type Completion<'Cb> =
     | CompletedOne of callback: 'Cb
     | AlreadyDone
 
-// The pending state every new future of a type shares, built once per type instead of once per future.
+// States that carry nothing particular to one future, built once per type instead of once per
+// future: the pending state of a new future, success with the type's default value (most tasks
+// return nothing: VoidResult), and cancellation without a message.
 type private CachedFuture<'T, 'Cb>() =
     static member val Pending: FutureState<'T, 'Cb> = Pending []
+    static member val SucceededDefault: FutureState<'T, 'Cb> = Succeeded Unchecked.defaultof<'T>
+    static member val CancelledNoMessage: FutureState<'T, 'Cb> = Cancelled None
+
+    // Whether a value can be compared with the default cheaply: a reference (null) or a value type
+    // with its own equality; any other struct would be boxed to compare.
+    static member val DefaultIsCheap =
+        not typeof<'T>.IsValueType
+        || typeof<System.IEquatable<'T>>.IsAssignableFrom typeof<'T>
 
 /// Pure transitions of SEMANTICS §2.2–§2.3. Each returns the next state and a named outcome.
 module FutureState =
@@ -67,8 +77,17 @@ module FutureState =
         | PendingOne cb -> struct (terminal, CompletedOne cb)
         | _ -> struct (s, AlreadyDone)
 
+    let private succeeded (v: 'T) : FutureState<'T, 'Cb> =
+        if
+            CachedFuture<'T, 'Cb>.DefaultIsCheap
+            && System.Collections.Generic.EqualityComparer<'T>.Default.Equals(v, Unchecked.defaultof<'T>)
+        then
+            CachedFuture<'T, 'Cb>.SucceededDefault
+        else
+            Succeeded v
+
     /// set_result(v): PENDING to FINISHED(v), handing back the callbacks; AlreadyDone otherwise.
-    let setResult v s = complete (Succeeded v) s
+    let setResult v s = complete (succeeded v) s
 
     /// set_exception(e): PENDING to FINISHED(e), not yet retrieved; AlreadyDone otherwise.
     let setException e s = complete (Failed(e, false)) s
@@ -76,10 +95,15 @@ module FutureState =
     /// cancel(msg): true only from PENDING. On a failed future it still marks the exception
     /// retrieved (CPython does the same through Task.cancel / Future.cancel's __log_traceback reset).
     let cancel message s =
+        let cancelled =
+            match message with
+            | None -> CachedFuture<_, _>.CancelledNoMessage
+            | Some _ -> Cancelled message
+
         match s with
-        | Pending [] -> struct (Cancelled message, Completed [])
-        | Pending cbs -> struct (Cancelled message, Completed(inOrder cbs))
-        | PendingOne cb -> struct (Cancelled message, CompletedOne cb)
+        | Pending [] -> struct (cancelled, Completed [])
+        | Pending cbs -> struct (cancelled, Completed(inOrder cbs))
+        | PendingOne cb -> struct (cancelled, CompletedOne cb)
         | Failed(e, _) -> struct (Failed(e, true), AlreadyDone)
         | _ -> struct (s, AlreadyDone)
 

@@ -15,7 +15,7 @@ type HandleLife =
 module HandleState =
 
     /// Handle.cancel(): idempotent. True when a timer is still in the timer queue and must leave it
-    /// (a ready entry, or a timer that fell due, is skipped when popped: see Scheduler.next).
+    /// (a ready entry, or a timer that fell due, is skipped when its turn comes: see HandleState.shouldRun).
     let cancel life =
         match life with
         | Queued -> struct (CancelledHandle, true)

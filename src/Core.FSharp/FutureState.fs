@@ -30,19 +30,38 @@ type Completion<'Cb> =
     | CompletedOne of callback: 'Cb
     | AlreadyDone
 
+// Which results of a type are the type's default and so may share one Succeeded state.
+type private DefaultSharing =
+    | NoValue
+    | NullReference
+    | EveryValue
+
 // States that carry nothing particular to one future, built once per type instead of once per
 // future: the pending state of a new future, success with the type's default value (most tasks
-// return nothing: VoidResult), and cancellation without a message.
+// return nothing: VoidResult, a struct without fields), and cancellation without a message.
 type private CachedFuture<'T, 'Cb>() =
     static member val Pending: FutureState<'T, 'Cb> = Pending []
     static member val SucceededDefault: FutureState<'T, 'Cb> = Succeeded Unchecked.defaultof<'T>
     static member val CancelledNoMessage: FutureState<'T, 'Cb> = Cancelled None
 
-    // Whether a value can be compared with the default cheaply: a reference (null) or a value type
-    // with its own equality; any other struct would be boxed to compare.
-    static member val DefaultIsCheap =
-        not typeof<'T>.IsValueType
-        || typeof<System.IEquatable<'T>>.IsAssignableFrom typeof<'T>
+    // When a value may be replaced by the shared default: a null reference, or any value of a struct
+    // without fields (it has one value only). Never by equality: a type's Equals may call values
+    // equal that are not the same (-0.0 and 0.0, or a struct comparing only some fields).
+    static member val SharesDefault =
+        if not typeof<'T>.IsValueType then
+            NullReference
+        elif
+            typeof<'T>
+                .GetFields(
+                    System.Reflection.BindingFlags.Instance
+                    ||| System.Reflection.BindingFlags.Public
+                    ||| System.Reflection.BindingFlags.NonPublic
+                )
+                .Length = 0
+        then
+            EveryValue
+        else
+            NoValue
 
 /// Pure transitions of SEMANTICS §2.2–§2.3. Each returns the next state and a named outcome.
 module FutureState =
@@ -78,13 +97,10 @@ module FutureState =
         | _ -> struct (s, AlreadyDone)
 
     let private succeeded (v: 'T) : FutureState<'T, 'Cb> =
-        if
-            CachedFuture<'T, 'Cb>.DefaultIsCheap
-            && System.Collections.Generic.EqualityComparer<'T>.Default.Equals(v, Unchecked.defaultof<'T>)
-        then
-            CachedFuture<'T, 'Cb>.SucceededDefault
-        else
-            Succeeded v
+        match CachedFuture<'T, 'Cb>.SharesDefault with
+        | EveryValue -> CachedFuture<'T, 'Cb>.SucceededDefault
+        | NullReference when isNull (box v) -> CachedFuture<'T, 'Cb>.SucceededDefault
+        | _ -> Succeeded v
 
     /// set_result(v): PENDING to FINISHED(v), handing back the callbacks; AlreadyDone otherwise.
     let setResult v s = complete (succeeded v) s

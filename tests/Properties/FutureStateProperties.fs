@@ -232,3 +232,31 @@ let ``16-17 reads are stable, and only an unread, uncancelled failure stays unre
 
         Prop.label "reads differ" stable
         .&. Prop.label "retrieved flag" (unretrieved = expectUnretrieved))
+
+// Equal to every value, its default included: a result must never be swapped for the shared default
+// state by equality.
+[<Struct; CustomEquality; NoComparison>]
+type private AlwaysEqual =
+    {
+        N: int
+    }
+
+    override _.Equals(_: obj) = true
+    override _.GetHashCode() = 0
+
+    interface System.IEquatable<AlwaysEqual> with
+        member _.Equals(_: AlwaysEqual) = true
+
+[<Xunit.Fact>]
+let ``a result equal to the default but not identical to it is kept as it is`` () =
+    let read s =
+        match FutureState.result s with
+        | struct (_, Value v) -> v
+        | _ -> failwith "the future should have succeeded"
+
+    let struct (s, _) =
+        FutureState.setResult { N = 5 } FutureState.pending<AlwaysEqual, int>
+
+    Xunit.Assert.Equal(5, (read s).N)
+    let struct (z, _) = FutureState.setResult -0.0 FutureState.pending<float, int>
+    Xunit.Assert.True(System.Double.IsNegative(read z))

@@ -19,6 +19,7 @@ public sealed partial class Loop
         var previous = s_running;
         s_running = this;
         _owner = Environment.CurrentManagedThreadId;
+        Volatile.Write(ref _runningForReports, 1);
         try
         {
             while (true)
@@ -32,6 +33,10 @@ public sealed partial class Loop
         finally
         {
             _state = Scheduler.endRun(_state);
+            // A full fence between clearing the flag and the last look at the reports: a finalizer
+            // that saw the flag set and queued a report after this look delivers it itself.
+            Interlocked.Exchange(ref _runningForReports, 0);
+            DeliverFinalizerReports();
             s_running = previous;
         }
     }
@@ -77,10 +82,12 @@ public sealed partial class Loop
         }
         if (_signal.IsSet) _signal.Reset();
         // A submission that raced past the read above is drained now or flags the next iteration
-        // (and its signal ends any wait): it is never stranded.
+        // (and its signal ends any wait): it is never stranded. Clearing the flag is a full fence, so
+        // the queue is read only after the clear is visible to the threads that set it.
         if (inboxPending || Volatile.Read(ref _posted) != 0)
         {
-            Volatile.Write(ref _posted, 0);
+            Interlocked.Exchange(ref _posted, 0);
+            DeliverFinalizerReports();
             // In submission order; one cancelled meanwhile is skipped when its turn comes, like any other.
             while (_inbox.TryDequeue(out var handle)) CallSoonInternal(handle);
         }
@@ -194,6 +201,29 @@ public sealed partial class Loop
         _state = Accept(Scheduler.close(_state));
         Array.Clear(_ring);
         while (_inbox.TryDequeue(out _)) { }
+        DeliverFinalizerReports();
+    }
+
+    // Called by an UnretrievedReport's finalizer. A running loop gets the report on its own thread;
+    // one that is not running has no thread to deliver it, so the handler runs here, as CPython's
+    // __del__ calls it from wherever the collection happened.
+    internal void ReportFromFinalizer(ExceptionContext context)
+    {
+        if (Volatile.Read(ref _runningForReports) == 0)
+        {
+            CallExceptionHandler(context);
+            return;
+        }
+        _finalizerReports.Enqueue(context);
+        Volatile.Write(ref _posted, 1);
+        _signal.Set();
+        // The run may have ended between the check and the enqueue, after its last look at the queue.
+        if (Volatile.Read(ref _runningForReports) == 0) DeliverFinalizerReports();
+    }
+
+    private void DeliverFinalizerReports()
+    {
+        while (_finalizerReports.TryDequeue(out var report)) CallExceptionHandler(report);
     }
 
     /// <summary>Same as <see cref="Close"/>.</summary>

@@ -33,9 +33,14 @@ public sealed partial class Loop : IDisposable
     private ITaskStepper? _currentTask;
     private Action<Loop, ExceptionContext>? _handler;
     private readonly ConcurrentQueue<Handle> _inbox = new();
-    // Set after each submission to the inbox, cleared before the loop drains it: one volatile read
-    // per iteration instead of asking the concurrent queue whether it is empty.
+    // Set after each submission to the inbox (or a finalizer's report), cleared before the loop drains
+    // them: one volatile read per iteration instead of asking the concurrent queues whether they are empty.
     private int _posted;
+    // "Exception was never retrieved" reports made on the finalizer thread while the loop runs: the
+    // loop hands them to the exception handler on its own thread, at the next iteration or when the
+    // run ends. 1 in _runningForReports while RunForever runs (the finalizer reads this, not _state).
+    private readonly ConcurrentQueue<ExceptionContext> _finalizerReports = new();
+    private int _runningForReports;
     private readonly ManualResetEventSlim _signal = new(false);
     // all_tasks(): the unfinished tasks in creation order, as a list threaded through the tasks
     // themselves, so registering costs no allocation and finishing is O(1).

@@ -30,27 +30,10 @@ internal sealed class UnretrievedReport(Future future, Exception error)
         return context;
     }
 
-    // The finalizer thread must not run loop code beside a running loop: the report then goes through
-    // the thread-safe inbox and the handler runs on the loop's thread, in a later iteration. A loop
-    // that is not running has no thread of its own to deliver it: the handler runs here, as CPython's
-    // __del__ calls it from wherever the collection happened.
+    // The loop decides which thread runs the handler (Loop.ReportFromFinalizer): its own while it runs.
     ~UnretrievedReport()
     {
         if (Volatile.Read(ref _disarmed) != 0) return;
-        var loop = future.Loop;
-        var context = Context();
-        if (loop.IsRunning && !loop.IsClosed)
-        {
-            try
-            {
-                loop.CallSoonThreadsafe(() => loop.CallExceptionHandler(context));
-                return;
-            }
-            catch (InvalidOperationException) when (loop.IsClosed)
-            {
-                // Closed meanwhile: nothing runs there any more, so report here.
-            }
-        }
-        loop.CallExceptionHandler(context);
+        future.Loop.ReportFromFinalizer(Context());
     }
 }

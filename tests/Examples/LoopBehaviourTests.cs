@@ -69,6 +69,26 @@ public class LoopBehaviourTests
     }
 
     [Fact]
+    public void Future_ExceptionNeverRetrievedInTheLastIteration_ReportedBeforeTheRunReturns()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        var handlerThreads = new List<int>();
+        loop.SetExceptionHandler((_, context) =>
+        {
+            lock (handlerThreads) handlerThreads.Add(Environment.CurrentManagedThreadId);
+        });
+        loop.CallSoon(() =>
+        {
+            // The run's last iteration: the report made now has no later iteration to wait for.
+            loop.Stop();
+            DropFailedFuture(loop, retrieve: false, "lost at the end");
+            CollectGarbage();
+        });
+        loop.RunForever();
+        Assert.Equal([Environment.CurrentManagedThreadId], handlerThreads);
+    }
+
+    [Fact]
     public void LoopTask_CancelledInAnAwaitCycle_ThrowsInsteadOfOverflowingTheStack()
     {
         using var loop = new Loop(LoopClock.Virtual);

@@ -157,6 +157,18 @@ module TimerQueue =
         | next :: older when next.Count <= 2 * run.Count -> pushRun (mergeRuns run next) older
         | _ -> run :: runs
 
+    // A run whose popped prefix outgrew what is left is copied down to its live suffix: the shared
+    // array would otherwise keep every fired timer's payload reachable for as long as the run lives.
+    // Each copy at least halves the array, so the copying is linear in the timers popped.
+    let private tidy (r: Run<'T>) =
+        if r.Start > r.Count then
+            {
+                Items = Array.sub r.Items r.Start r.Count
+                Start = 0
+            }
+        else
+            r
+
     // Moves each run's start past cancelled timers, dropping emptied runs; the timers passed over
     // leave the cancelled set.
     let private trimHeads (cancelled: Set<int64>) (runs: Run<'T> list) : struct (Run<'T> list * Set<int64>) =
@@ -175,7 +187,7 @@ module TimerQueue =
                             start <- start + 1
 
                         if start < run.Items.Length then
-                            yield { run with Start = start }
+                            yield tidy { run with Start = start }
                 ]
 
             struct (trimmed, cancelled)
@@ -303,7 +315,7 @@ module TimerQueue =
 
             let rest =
                 if r.Start + n < r.Items.Length then
-                    [ { r with Start = r.Start + n } ]
+                    [ tidy { r with Start = r.Start + n } ]
                 else
                     []
 
@@ -342,6 +354,7 @@ module TimerQueue =
                 let advanced =
                     List.map2 (fun (r: Run<'T>) n -> { r with Start = r.Start + n }) q.Runs counts
                     |> List.filter (fun r -> r.Count > 0)
+                    |> List.map tidy
 
                 let struct (runs, cancelled) = trimHeads cancelled advanced
 
@@ -379,11 +392,13 @@ module TimerQueue =
         (compacted q).Runs
         |> List.collect (fun r -> [ for i in r.Start .. r.Items.Length - 1 -> r.Items[i].Key, r.Items[i].Item ])
 
-    /// The representation's invariants: every run sorted and not empty, no run starting with a
-    /// cancelled timer, no cancelled timer waiting unsorted — and so the earliest timer is live.
+    /// The representation's invariants: every run sorted and not empty, holding no more popped slots
+    /// than live ones, no run starting with a cancelled timer, no cancelled timer waiting unsorted —
+    /// and so the earliest timer is live.
     let isWellFormed (q: TimerQueue<'T>) =
         let sorted (r: Run<'T>) =
             r.Count > 0
+            && r.Start <= r.Count
             && Seq.forall
                 (fun i -> before r.Items[i - 1].Key r.Items[i].Key)
                 (seq { r.Start + 1 .. r.Items.Length - 1 })

@@ -16,6 +16,17 @@ public class LoopBehaviourTests
         return reports;
     }
 
+    // The threads the exception handler ran on, one entry a call.
+    private static List<int> CollectHandlerThreads(Loop loop)
+    {
+        var threads = new List<int>();
+        loop.SetExceptionHandler((_, _) =>
+        {
+            lock (threads) threads.Add(Environment.CurrentManagedThreadId);
+        });
+        return threads;
+    }
+
     private static void CollectGarbage()
     {
         GC.Collect();
@@ -50,19 +61,15 @@ public class LoopBehaviourTests
     public void Future_ExceptionNeverRetrievedWhileLoopRuns_ReportedOnTheLoopThread()
     {
         using var loop = new Loop(LoopClock.Virtual);
-        var handlerThreads = new List<int>();
-        loop.SetExceptionHandler((_, context) =>
-        {
-            lock (handlerThreads) handlerThreads.Add(Environment.CurrentManagedThreadId);
-        });
+        var handlerThreads = CollectHandlerThreads(loop);
         var loopThread = Environment.CurrentManagedThreadId;
         loop.CallSoon(() =>
         {
             DropFailedFuture(loop, retrieve: false, "lost while running");
             CollectGarbage();
         });
-        // The finalizer has run by the end of the first callback; its report arrives through the
-        // inbox and is handled in a later iteration, before this stop.
+        // The finalizer has run by the end of the first callback; its report is handled at the start
+        // of the next iteration, before this stop.
         loop.CallLater(1, loop.Stop);
         loop.RunForever();
         Assert.Equal([loopThread], handlerThreads);
@@ -72,11 +79,7 @@ public class LoopBehaviourTests
     public void Future_ExceptionNeverRetrievedInTheLastIteration_ReportedBeforeTheRunReturns()
     {
         using var loop = new Loop(LoopClock.Virtual);
-        var handlerThreads = new List<int>();
-        loop.SetExceptionHandler((_, context) =>
-        {
-            lock (handlerThreads) handlerThreads.Add(Environment.CurrentManagedThreadId);
-        });
+        var handlerThreads = CollectHandlerThreads(loop);
         loop.CallSoon(() =>
         {
             // The run's last iteration: the report made now has no later iteration to wait for.

@@ -99,21 +99,8 @@ public abstract class Coroutine<T> : ICoroutine, IResumable
         return _result!;
     }
 
-    internal static string MachineName(Type? machineType)
-    {
-        if (machineType is null) return "coroutine";
-        // "<TaskFunc>d__0" for a method; "<<Run>g__TaskFunc|0_0>d" for a local function.
-        var name = machineType.Name;
-        var local = name.IndexOf(">g__", StringComparison.Ordinal);
-        if (local >= 0)
-        {
-            var start = local + 4;
-            var bar = name.IndexOf('|', start);
-            return bar > start ? name[start..bar] : name;
-        }
-        var end = name.IndexOf('>');
-        return name.StartsWith('<') && end > 1 ? name[1..end] : name;
-    }
+    internal static string MachineName(Type? machineType) =>
+        machineType is null ? "coroutine" : Repr.SourceName(machineType.Name);
 }
 
 /// <summary>

@@ -219,7 +219,7 @@ public class Future<T> : Future
     // A task's wakeup reuses the task's own step handle; any other callback gets a handle of its own.
     private void Schedule(DoneCallback callback)
     {
-        if (callback.Task is { } task) task.QueueWakeup(this);
+        if (callback.Task is { } task) task.QueueWakeup();
         else Loop.CallSoonInternal(new ArgumentHandle(callback.Callback, this, callback.Context));
     }
 

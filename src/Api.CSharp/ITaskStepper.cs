@@ -11,7 +11,7 @@ internal interface ITaskStepper : ILoopTask
 
     Exception? TakePendingThrow();
 
-    void QueueWakeup(Future waiter);
+    void QueueWakeup();
 
     // The loop's list of unfinished tasks, in creation order.
     ITaskStepper? PrevLive { get; set; }

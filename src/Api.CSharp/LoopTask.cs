@@ -187,12 +187,15 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 
     // The task is its own ready entry for every step and every wakeup: it never has two of them queued
     // at once, so scheduling one allocates nothing.
-    private void QueueStep(StepInput input)
+    private void QueueStep(StepInput input) => QueueStep(
+        input.IsGo ? NextStep.Go
+        : input.IsWakeFrom ? NextStep.Wakeup
+        : ((StepInput.Fault)input).Item.IsAwaitedItself ? NextStep.FaultAwaitedItself
+        : NextStep.FaultOtherLoop);
+
+    private void QueueStep(NextStep next)
     {
-        _nextStep = input.IsGo ? NextStep.Go
-            : input.IsWakeFrom ? NextStep.Wakeup
-            : ((StepInput.Fault)input).Item.IsAwaitedItself ? NextStep.FaultAwaitedItself
-            : NextStep.FaultOtherLoop;
+        _nextStep = next;
         _stepLife = HandleState.rearm(_stepLife);
         Loop.CallSoonInternal(this);
     }
@@ -202,23 +205,13 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     void ILoopEntry.Run()
     {
         _stepLife = HandleState.run(_stepLife);
-        // InContext.Run, with one reading of the thread's context fewer: a step that runs the
-        // coroutine records the context it left in _context, and a step that does not runs no user
-        // code, so _context tells afterwards whether the thread's context must be restored.
-        var current = ExecutionContext.Capture();
-        if (_context is not null && !ReferenceEquals(_context, current))
-        {
-            ExecutionContext.Run(_context, s_step, this);
-            return;
-        }
-        Step();
-        if (current is not null && !ReferenceEquals(_context, current)) ExecutionContext.Restore(current);
+        InContext.Run(_context, s_step, this);
     }
 
     private static readonly ContextCallback s_step = static t => ((LoopTask<T>)t!).Step();
 
-    // The waiter is done: its outcome is final, so the wakeup's input can be fixed now.
-    void ITaskStepper.QueueWakeup(Future waiter) => QueueStep(TaskState.wakeFrom(waiter.Outcome));
+    // The waiter's outcome is read when the step starts (Step).
+    void ITaskStepper.QueueWakeup() => QueueStep(NextStep.Wakeup);
 
 
     private void RunCoroutine(Resume resume)

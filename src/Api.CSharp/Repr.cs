@@ -67,23 +67,21 @@ public static class Repr
     }
 
     // A readable name for a delegate: the method name, or the enclosing method of a lambda.
-    internal static string CallbackName(Delegate d)
+    internal static string CallbackName(Delegate d) => SourceName(d.Method.Name);
+
+    // The name a compiler-generated method or type stands for in the source: a local function's own
+    // name ("<Enclosing>g__Name|0_0", or its state machine "<<Enclosing>g__Name|0_0>d"), otherwise the
+    // method a lambda or async state machine was written in ("<Enclosing>b__0_0", "<Name>d__0").
+    internal static string SourceName(string compilerName)
     {
-        var name = d.Method.Name;
-        // A local function, "<Enclosing>g__Name|0_0": its own name.
-        var local = name.IndexOf(">g__", StringComparison.Ordinal);
+        var local = compilerName.IndexOf(">g__", StringComparison.Ordinal);
         if (local >= 0)
         {
             var start = local + 4;
-            var bar = name.IndexOf('|', start);
-            if (bar > start) return name[start..bar];
+            var bar = compilerName.IndexOf('|', start);
+            if (bar > start) return compilerName[start..bar];
         }
-        // A lambda, "<Enclosing>b__0_0": the method it was written in.
-        if (name.StartsWith('<'))
-        {
-            var end = name.IndexOf('>');
-            if (end > 1) return name[1..end];
-        }
-        return name;
+        var end = compilerName.IndexOf('>');
+        return compilerName.StartsWith('<') && end > 1 ? compilerName[1..end] : compilerName;
     }
 }

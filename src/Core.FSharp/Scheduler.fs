@@ -170,27 +170,17 @@ module Scheduler =
     /// Returns the due timers' payloads, which the shell appends in this order (their entry numbers
     /// continue the queue), and the number of entries this iteration will pop.
     let runOnce (now: float) (resolution: float) (s: LoopState<'H>) : struct (LoopState<'H> * 'H[] * int) =
-        if TimerQueue.isEmpty s.Timers then
-            // No timer: the snapshot is the ready queue as it stands.
-            struct ({ s with
-                        BatchEnd = s.Ready.Tail
-                        Iterations = s.Iterations + 1L
-                    },
-                    Array.empty,
-                    ReadyQueue.count s.Ready)
-        else
+        let struct (payloads, timers) = TimerQueue.popDueItems (now + resolution) s.Timers
+        let struct (ready, _) = ReadyQueue.enqueueMany payloads.Length s.Ready
 
-            let struct (payloads, timers) = TimerQueue.popDueItems (now + resolution) s.Timers
-            let struct (ready, _) = ReadyQueue.enqueueMany payloads.Length s.Ready
-
-            struct ({ s with
-                        Ready = ready
-                        Timers = timers
-                        BatchEnd = ready.Tail
-                        Iterations = s.Iterations + 1L
-                    },
-                    payloads,
-                    ReadyQueue.count ready)
+        struct ({ s with
+                    Ready = ready
+                    Timers = timers
+                    BatchEnd = ready.Tail
+                    Iterations = s.Iterations + 1L
+                },
+                payloads,
+                ReadyQueue.count ready)
 
     /// Step 5: the iteration runs the ready entries numbered [first, last) — its snapshot — in order,
     /// each unless its handle was cancelled by the time its turn comes (HandleState.shouldRun).

@@ -365,27 +365,22 @@ module TimerQueue =
                             Cancelled = cancelled
                         })
 
-    /// Removes every timer whose deadline is before `endTime`, returning them in (deadline, seq) order.
-    /// Nothing due: the same queue back, and no allocation.
-    let popDue endTime (q: TimerQueue<'T>) : struct ((TimerKey * 'T) list * TimerQueue<'T>) =
+    // The due timers in firing order, each as `project` makes it. Nothing due (an empty queue
+    // included): the same queue back, and no allocation.
+    let private popDueAs (project: TimerEntry<'T> -> 'R) endTime (q: TimerQueue<'T>) : struct ('R[] * TimerQueue<'T>) =
         match tryEarliest q with
         | ValueSome k when k.Deadline < endTime ->
             let struct (due, q') = takeDue endTime q
-            let mutable timers = []
+            struct (Array.map project due, q')
+        | _ -> struct (Array.empty, q)
 
-            for i in due.Length - 1 .. -1 .. 0 do
-                timers <- (due[i].Key, due[i].Item) :: timers
-
-            struct (timers, q')
-        | _ -> struct ([], q)
+    /// Removes every timer whose deadline is before `endTime`, returning them in (deadline, seq) order.
+    let popDue endTime (q: TimerQueue<'T>) : struct ((TimerKey * 'T) list * TimerQueue<'T>) =
+        let struct (due, q') = popDueAs (fun e -> e.Key, e.Item) endTime q
+        struct (List.ofArray due, q')
 
     /// popDue without the keys: the payloads of the due timers, in firing order (the loop's hot path).
-    let popDueItems endTime (q: TimerQueue<'T>) : struct ('T[] * TimerQueue<'T>) =
-        match tryEarliest q with
-        | ValueSome k when k.Deadline < endTime ->
-            let struct (due, q') = takeDue endTime q
-            struct (due |> Array.map (fun e -> e.Item), q')
-        | _ -> struct (Array.empty, q)
+    let popDueItems endTime (q: TimerQueue<'T>) : struct ('T[] * TimerQueue<'T>) = popDueAs (fun e -> e.Item) endTime q
 
     /// Live timers in firing order.
     let toList (q: TimerQueue<'T>) =

@@ -131,16 +131,17 @@ public sealed partial class Loop : IDisposable
     {
         ArgumentNullException.ThrowIfNull(callback);
         CheckThread();
-        return CallAt(when, callback, null);
+        return CallAt(when, callback, null, ExecutionContext.Capture());
     }
 
+    // The loop's own timers (a sleep's wakeup): their callback reads no context, so none is captured.
     internal TimerHandle CallLater(double delay, Action<object?> callback, object? argument) =>
-        CallAt(Time() + delay, callback, argument);
+        CallAt(Time() + delay, callback, argument, null);
 
-    private TimerHandle CallAt(double when, Delegate callback, object? argument)
+    private TimerHandle CallAt(double when, Delegate callback, object? argument, ExecutionContext? context)
     {
         if (double.IsNaN(when)) throw new ArgumentException("The deadline is NaN: pass a number of seconds.", nameof(when));
-        var handle = new TimerHandle(this, when, callback, argument, ExecutionContext.Capture());
+        var handle = new TimerHandle(this, when, callback, argument, context);
         var result = Scheduler.callAt(when, handle, _state);
         if (result.IsError) throw Closed();
         (_state, handle.Key) = result.ResultValue;

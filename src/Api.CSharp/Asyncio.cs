@@ -3,7 +3,9 @@ using Aio.Awaiters;
 namespace Aio;
 
 /// <summary>
-/// asyncio's module-level functions: finding and running loops, creating tasks, sleeping.
+/// asyncio's module-level functions: finding and running loops, creating tasks, sleeping; and, in the
+/// <c>Composition/Asyncio.*.cs</c> parts, composing tasks (<c>Gather</c>, <c>Wait</c>, <c>WaitFor</c>,
+/// <c>Timeout</c>, <c>Shield</c>, <c>AsCompleted</c>).
 /// </summary>
 /// <example>
 /// <code>
@@ -11,7 +13,7 @@ namespace Aio;
 /// int answer = Asyncio.Run(Main2());
 /// </code>
 /// </example>
-public static class Asyncio
+public static partial class Asyncio
 {
     [ThreadStatic] private static Loop? s_current;
 
@@ -101,14 +103,20 @@ public static class Asyncio
         }
     }
 
-    /// <summary>Creates a task on the running loop; see <see cref="Loop.CreateTask{T}(Coroutine{T}, string?)"/>.</summary>
+    /// <summary>Creates a task on the running loop; see <see cref="Loop.CreateTask{T}(Coroutine{T}, string?, bool?)"/>.</summary>
     /// <exception cref="InvalidOperationException">No loop is running on this thread.</exception>
-    public static LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null) =>
-        GetRunningLoop().CreateTask(coroutine, name);
+    public static LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null, bool? eagerStart = null) =>
+        GetRunningLoop().CreateTask(coroutine, name, eagerStart);
 
     /// <summary>Creates a task for a coroutine that returns nothing, on the running loop.</summary>
-    public static LoopTask CreateTask(Coroutine coroutine, string? name = null) =>
-        GetRunningLoop().CreateTask(coroutine, name);
+    public static LoopTask CreateTask(Coroutine coroutine, string? name = null, bool? eagerStart = null) =>
+        GetRunningLoop().CreateTask(coroutine, name, eagerStart);
+
+    /// <summary>
+    /// The factory that starts every task eagerly (asyncio's <c>eager_task_factory</c>):
+    /// <c>loop.SetTaskFactory(Asyncio.EagerTaskFactory)</c>.
+    /// </summary>
+    public static LoopTaskFactory EagerTaskFactory => LoopTaskFactory.Eager;
 
     /// <summary>
     /// A future is returned as it is; a coroutine becomes a new task (starting in the next iteration,
@@ -159,31 +167,6 @@ public static class Asyncio
     };
 
     private static async Coroutine<object?> AwaitOther(AwaiterPattern awaitable) => await awaitable;
-
-    /// <summary>
-    /// Runs futures concurrently and completes with their results in argument order, whatever the
-    /// order they finish in (asyncio's <c>gather</c>). The first child to fail or be cancelled completes
-    /// the gather with that exception (a <see cref="CancelledException"/> for a cancelled child) and
-    /// the other children keep running. Cancelling the returned future cancels every unfinished child.
-    /// A future passed twice is gathered once and its result appears in both places; with no
-    /// arguments the result is an empty array at once.
-    /// </summary>
-    /// <typeparam name="T">The children's result type.</typeparam>
-    /// <param name="children">Futures or tasks, all of one loop.</param>
-    /// <exception cref="ArgumentException">The children belong to different loops.</exception>
-    /// <example>
-    /// <code>
-    /// int[] both = await Asyncio.Gather(Asyncio.CreateTask(A()), Asyncio.CreateTask(B()));
-    /// </code>
-    /// </example>
-    public static Future<T[]> Gather<T>(params Future<T>[] children)
-    {
-        ArgumentNullException.ThrowIfNull(children);
-        if (children.Length > 0) return GatheringFuture<T>.Start(children);
-        var empty = GetEventLoop().CreateFuture<T[]>();
-        empty.SetResult([]);
-        return empty;
-    }
 
     /// <summary>
     /// Suspends the current task for <paramref name="seconds"/>. Zero or negative yields for exactly one

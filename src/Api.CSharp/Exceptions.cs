@@ -49,3 +49,33 @@ public class ArgumentTypeException : ArgumentException
     /// <param name="message">What was expected.</param>
     public ArgumentTypeException(string message) : base(message) { }
 }
+
+/// <summary>
+/// Several exceptions raised together (Python's <c>ExceptionGroup</c>): what a <see cref="TaskGroup"/>
+/// raises when children failed. <see cref="AggregateException.InnerExceptions"/> keeps them in the
+/// order they happened (children in completion order, then the body's own exception), and a nested
+/// group's failure is one inner <see cref="ExceptionGroup"/>.
+/// </summary>
+/// <example>
+/// <code>
+/// try { await TaskGroup.Run(async tg => { tg.CreateTask(Fetch("a")); tg.CreateTask(Fetch("b")); }); }
+/// catch (ExceptionGroup eg) { foreach (var e in eg.InnerExceptions) Console.WriteLine(e.Message); }
+/// </code>
+/// </example>
+public class ExceptionGroup : AggregateException
+{
+    private readonly string _message;
+
+    /// <summary>Creates a group of <paramref name="exceptions"/> under <paramref name="message"/>.</summary>
+    /// <param name="message">What the group means, e.g. <c>unhandled errors in a TaskGroup</c>.</param>
+    /// <param name="exceptions">The exceptions, in order; at least one.</param>
+    /// <exception cref="ArgumentException">No exception was given.</exception>
+    public ExceptionGroup(string message, IEnumerable<Exception> exceptions) : base(message, exceptions)
+    {
+        if (InnerExceptions.Count == 0) throw new ArgumentException("An ExceptionGroup needs at least one exception.", nameof(exceptions));
+        _message = message;
+    }
+
+    /// <summary>The group's own message (Python's <c>eg.message</c>), without the inner messages.</summary>
+    public override string Message => _message;
+}

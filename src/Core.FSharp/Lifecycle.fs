@@ -60,6 +60,7 @@ module Lifecycle =
                 | RunCoroutine Send -> "resume"
                 | RunCoroutine(ThrowCancelled _) -> "throw CancelledError"
                 | RunCoroutine(ThrowFault _) -> "throw RuntimeError"
+                | RunEagerly -> "run first step eagerly"
                 | AddWakeup -> "add wakeup"
                 | CancelWaiter _ -> "cancel waiter"
                 | Finish EndReturned -> "finished"

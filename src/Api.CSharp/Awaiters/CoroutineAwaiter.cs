@@ -21,9 +21,11 @@ public readonly struct CoroutineAwaiter<T> : ICriticalNotifyCompletion, ILoopAwa
         get
         {
             // The compiler asks once per await, so starting here runs the coroutine exactly once;
-            // Start() refuses a coroutine that already ran, as asyncio refuses to reuse one.
-            if (Loop.CurrentTaskOnThisThread is null)
-                throw new InvalidOperationException($"Coroutine {_coroutine.Name}() can only be awaited inside a running loop task. Run it with Asyncio.Run(...) or loop.RunUntilComplete(...).");
+            // Start() refuses a coroutine that already ran, as asyncio refuses to reuse one. Outside a
+            // task (a coroutine driven by hand from a callback) the awaiting coroutine drives this one,
+            // as in asyncio; only without a running loop is there nothing that could resume it.
+            if (Loop.RunningOnThisThread is null)
+                throw new InvalidOperationException($"Coroutine {_coroutine.Name}() can only be awaited while a loop runs on this thread. Run it with Asyncio.Run(...) or loop.RunUntilComplete(...).");
             _coroutine.Start();
             return _coroutine.IsCompleted;
         }

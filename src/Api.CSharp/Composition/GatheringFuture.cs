@@ -5,34 +5,48 @@ namespace Aio;
 
 // The future Asyncio.Gather returns (asyncio's _GatheringFuture). The core's GatherState decides what
 // each child's end means (wait, fail at once with the child's error while the others keep running,
-// raise the gather's own cancellation, or complete with every result in argument order); this class
-// carries it out. Cancelling it cancels the children instead of itself.
-internal sealed class GatheringFuture<T> : Future<T[]>
+// raise the gather's own cancellation, or complete with one entry per argument); this class carries it
+// out. Cancelling it cancels the children instead of itself.
+internal sealed class GatheringFuture<TResult> : Future<TResult[]>
 {
-    private readonly Future<T>[] _children;
+    // One entry per argument; an argument given twice names the same child twice.
+    private readonly Future[] _children;
+    private readonly Func<Future, TResult> _entry;
     private GatherState _state;
 
-    private GatheringFuture(Loop loop, Future<T>[] children, int distinct) : base(loop)
+    private GatheringFuture(Loop loop, Future[] children, int distinct, bool returnExceptions, Func<Future, TResult> entry) : base(loop)
     {
         _children = children;
-        _state = GatherStateModule.start(distinct);
+        _entry = entry;
+        _state = GatherStateModule.start(distinct, returnExceptions);
     }
 
-    // A future passed twice is one child: it is watched once and its result fills both places.
-    public static GatheringFuture<T> Start(Future<T>[] arguments)
+    // Arguments become children in order (EnsureFuture: a coroutine becomes a task), and an argument
+    // passed twice is one child: it is watched once and its entry fills both places. `entry` reads a
+    // finished child's entry of the result list.
+    public static GatheringFuture<TResult> Start(Loop loop, object[] arguments, bool returnExceptions, Func<Future, TResult> entry)
     {
-        var loop = arguments[0].Loop;
-        var children = new Future<T>[arguments.Length];
-        // Which places hold a child's first appearance: the children to watch.
+        var children = new Future[arguments.Length];
         var first = new bool[arguments.Length];
-        var seen = new HashSet<Future<T>>(arguments.Length, ReferenceEqualityComparer.Instance);
+        var byArgument = new Dictionary<object, Future>(arguments.Length, ReferenceEqualityComparer.Instance);
+        var distinct = 0;
         for (var i = 0; i < arguments.Length; i++)
         {
-            var child = Asyncio.EnsureFuture(arguments[i], loop);
+            ArgumentNullException.ThrowIfNull(arguments[i], nameof(arguments));
+            if (byArgument.TryGetValue(arguments[i], out var seen))
+            {
+                children[i] = seen;
+                continue;
+            }
+            var child = Asyncio.EnsureFutureOn(loop, arguments[i]);
+            if (!ReferenceEquals(child.Loop, loop))
+                throw new ArgumentException("gather() children must all belong to one loop: this one belongs to another.", nameof(arguments));
+            byArgument[arguments[i]] = child;
             children[i] = child;
-            first[i] = seen.Add(child);
+            first[i] = true;
+            distinct++;
         }
-        var outer = new GatheringFuture<T>(loop, children, seen.Count);
+        var outer = new GatheringFuture<TResult>(loop, children, distinct, returnExceptions, entry);
         // One delegate for every child, and no execution context: the callback is the gather's own.
         Action<Future> onChildDone = outer.OnChildDone;
         for (var i = 0; i < children.Length; i++)
@@ -58,13 +72,9 @@ internal sealed class GatheringFuture<T> : Future<T[]>
         return accepted;
     }
 
-    private void OnChildDone(Future done)
+    private void OnChildDone(Future child)
     {
-        var child = (Future<T>)done;
-        var outcome = child.Cancelled ? ChildOutcome.ChildCancelled
-            : child.Outcome.IsWaiterFailed || child.Outcome.IsWaiterCancelled ? ChildOutcome.ChildFailed
-            : ChildOutcome.ChildSucceeded;
-        var (state, decision) = GatherStateModule.childDone(outcome, Done, _state);
+        var (state, decision) = GatherStateModule.childDone(child.ChildOutcome, Done, _state);
         _state = state;
         switch (decision)
         {
@@ -78,8 +88,8 @@ internal sealed class GatheringFuture<T> : Future<T[]>
                 SetException(new CancelledException(FSharpOption<string>.get_IsSome(cancelled.message) ? cancelled.message!.Value : null));
                 break;
             case var d when d.IsCompleteWithResults:
-                var results = new T[_children.Length];
-                for (var i = 0; i < results.Length; i++) results[i] = _children[i].Result();
+                var results = new TResult[_children.Length];
+                for (var i = 0; i < results.Length; i++) results[i] = _entry(_children[i]);
                 SetResult(results);
                 break;
         }

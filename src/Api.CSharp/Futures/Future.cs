@@ -62,6 +62,15 @@ public abstract class Future
     // How a waiter ended, for the wakeup of a task suspended on it.
     internal abstract WaiterOutcome Outcome { get; }
 
+    // How a done future ended, for the combinators; reading it retrieves nothing.
+    internal abstract ChildOutcome ChildOutcome { get; }
+
+    // asyncio's _make_cancelled_error(): what a consumer of this cancelled future receives.
+    internal abstract CancelledException CancelledError();
+
+    // The message a cancelled future was cancelled with (null for none, or when not cancelled).
+    internal abstract string? CancelMessageOrNull { get; }
+
     // Throws whatever Result() would throw; returns normally on success. Used by awaiters.
     internal abstract void ThrowIfFailed();
 
@@ -232,7 +241,7 @@ public class Future<T> : Future
 
     // asyncio's _make_cancelled_error(): what a consumer of this cancelled future receives, the
     // coroutine's own CancelledException (with its message) the first time.
-    internal CancelledException CancelledError() =>
+    internal override CancelledException CancelledError() =>
         TakeCancellation(_state is FutureState<T, DoneCallback>.Cancelled c ? c.message : null);
 
     private static FSharpOption<string>? Message(string? message) => message is null ? FSharpOption<string>.None : FSharpOption<string>.Some(message);
@@ -276,6 +285,16 @@ public class Future<T> : Future
         FutureState<T, DoneCallback>.Failed => WaiterOutcome.WaiterFailed,
         _ => WaiterOutcome.WaiterSucceeded,
     };
+
+    internal override ChildOutcome ChildOutcome => _state switch
+    {
+        FutureState<T, DoneCallback>.Cancelled => ChildOutcome.ChildCancelled,
+        FutureState<T, DoneCallback>.Failed => ChildOutcome.ChildFailed,
+        _ => ChildOutcome.ChildSucceeded,
+    };
+
+    internal override string? CancelMessageOrNull =>
+        _state is FutureState<T, DoneCallback>.Cancelled c && FSharpOption<string>.get_IsSome(c.message) ? c.message!.Value : null;
 
     internal override void ThrowIfFailed() => Result();
 

@@ -227,21 +227,44 @@ public sealed partial class Loop : IDisposable
 
     /// <summary>
     /// Wraps <paramref name="coroutine"/> in a task whose first step runs in the next iteration;
-    /// nothing of the coroutine runs during this call.
+    /// nothing of the coroutine runs during this call. With eager start on a running loop the first
+    /// step runs inside this call instead, as the current task (asyncio 3.12's <c>eager_start</c>); if
+    /// the coroutine finishes there, the task is done when this returns.
     /// </summary>
     /// <param name="coroutine">A coroutine that has not started.</param>
     /// <param name="name">The task's name; <c>Task-N</c> when null.</param>
+    /// <param name="eagerStart">Start eagerly (true) or lazily (false); null follows <see cref="SetTaskFactory"/>.</param>
     /// <exception cref="InvalidOperationException">The loop is closed.</exception>
-    public LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null)
+    /// <example>
+    /// <code>
+    /// var t = loop.CreateTask(Cached(), eagerStart: true);   // runs up to its first suspension now
+    /// </code>
+    /// </example>
+    public LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null, bool? eagerStart = null)
     {
         ArgumentNullException.ThrowIfNull(coroutine);
         if (IsClosed) throw Closed();
-        return coroutine is Coroutine plain ? (LoopTask<T>)(object)new LoopTask(this, plain, name) : new LoopTask<T>(this, coroutine, name);
+        var eager = eagerStart ?? _taskFactory?.EagerStart ?? false;
+        return coroutine is Coroutine plain ? (LoopTask<T>)(object)new LoopTask(this, plain, name, eager) : new LoopTask<T>(this, coroutine, name, eager);
     }
 
-    /// <summary>Wraps a coroutine that returns nothing in a task; see <see cref="CreateTask{T}(Coroutine{T}, string?)"/>.</summary>
-    public LoopTask CreateTask(Coroutine coroutine, string? name = null) =>
-        (LoopTask)CreateTask<VoidResult>(coroutine, name);
+    /// <summary>Wraps a coroutine that returns nothing in a task; see <see cref="CreateTask{T}(Coroutine{T}, string?, bool?)"/>.</summary>
+    public LoopTask CreateTask(Coroutine coroutine, string? name = null, bool? eagerStart = null) =>
+        (LoopTask)CreateTask<VoidResult>(coroutine, name, eagerStart);
+
+    private LoopTaskFactory? _taskFactory;
+
+    /// <summary>
+    /// Sets how <see cref="CreateTask{T}(Coroutine{T}, string?, bool?)"/> starts tasks when the caller
+    /// does not say: <see cref="Asyncio.EagerTaskFactory"/> makes every task eager, null restores the
+    /// default (lazy) start (asyncio's <c>set_task_factory</c>).
+    /// </summary>
+    /// <param name="factory">The factory, or null.</param>
+    /// <example><code>loop.SetTaskFactory(Asyncio.EagerTaskFactory);</code></example>
+    public void SetTaskFactory(LoopTaskFactory? factory) => _taskFactory = factory;
+
+    /// <summary>The factory set by <see cref="SetTaskFactory"/>, or null for the default.</summary>
+    public LoopTaskFactory? GetTaskFactory() => _taskFactory;
 
     internal void Register(ITaskStepper task)
     {
@@ -268,4 +291,12 @@ public sealed partial class Loop : IDisposable
     }
 
     internal void LeaveTask(ITaskStepper task) => _currentTask = null;
+
+    // An eager task's first step runs inside whoever created it: that one is current again afterwards.
+    internal ITaskStepper? SwapCurrentTask(ITaskStepper? task)
+    {
+        var previous = _currentTask;
+        _currentTask = task;
+        return previous;
+    }
 }

@@ -6,7 +6,7 @@ namespace Aio;
 
 /// <summary>
 /// A coroutine driven by the loop, and a future for its result (asyncio's <c>Task</c>). Create one
-/// with <see cref="Loop.CreateTask{T}(Coroutine{T}, string?)"/> or <see cref="Asyncio.CreateTask{T}"/>:
+/// with <see cref="Loop.CreateTask{T}(Coroutine{T}, string?, bool?)"/> or <see cref="Asyncio.CreateTask{T}"/>:
 /// its first step runs in the next loop iteration, never during creation. Awaiting it gives the
 /// coroutine's result; cancelling it raises <see cref="CancelledException"/> at the coroutine's
 /// current await, where <c>catch</c>/<c>finally</c> can clean up.
@@ -35,7 +35,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     private readonly long _number;
     private string? _name;
 
-    internal LoopTask(Loop loop, Coroutine<T> coroutine, string? name) : base(loop)
+    internal LoopTask(Loop loop, Coroutine<T> coroutine, string? name, bool eager) : base(loop)
     {
         _coroutine = coroutine;
         IsTask = true;
@@ -43,7 +43,8 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         _number = TaskNumbers.Next();
         _name = name;
         _context = ExecutionContext.Capture();
-        var (state, commands) = TaskState.create<Future>();
+        // The name is set before an eager first step runs [stricter]; an eager task needs a running loop.
+        var (state, commands) = eager && loop.IsRunning ? TaskState.createEager<Future>() : TaskState.create<Future>();
         _state = state;
         loop.Register(this);
         Interpret(commands);
@@ -157,6 +158,9 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
             case TaskCommand.Tags.RunCoroutine:
                 RunCoroutine(((TaskCommand.RunCoroutine)command).Item);
                 break;
+            case TaskCommand.Tags.RunEagerly:
+                RunEagerly();
+                break;
             case TaskCommand.Tags.AddWakeup:
                 // The waiter commands name the waiter of the phase the transition ended in.
                 _state.Phase.waiter!.AddTaskWakeup(s_wakeup, this);
@@ -214,7 +218,13 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     void ITaskStepper.QueueWakeup() => QueueStep(NextStep.Wakeup);
 
 
-    private void RunCoroutine(Resume resume)
+    // The first step inside create_task, in the task's own context, as the current task; whoever
+    // called create_task (a task's step, or a callback) is current again afterwards.
+    private void RunEagerly() => InContext.Run(_context, s_eagerStep, this);
+
+    private static readonly ContextCallback s_eagerStep = static t => ((LoopTask<T>)t!).RunCoroutine(Resume.Send, eager: true);
+
+    private void RunCoroutine(Resume resume, bool eager = false)
     {
         if (!resume.IsSend)
         {
@@ -227,7 +237,8 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         _suspendUninterruptible = false;
         var resumeAt = _resume;
         _resume = null;
-        Loop.EnterTask(this);
+        var caller = eager ? Loop.SwapCurrentTask(this) : null;
+        if (!eager) Loop.EnterTask(this);
         StepEnd end;
         try
         {
@@ -245,7 +256,8 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         }
         finally
         {
-            Loop.LeaveTask(this);
+            if (eager) Loop.SwapCurrentTask(caller);
+            else Loop.LeaveTask(this);
             // The task's context carries on from where this step left it (asyncio runs every step in the
             // task's own context, so a value set before an await is still there after it).
             _context = ExecutionContext.Capture();
@@ -324,7 +336,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 /// <summary>A task whose coroutine returns nothing (<c>async Coroutine</c>).</summary>
 public sealed class LoopTask : LoopTask<VoidResult>
 {
-    internal LoopTask(Loop loop, Coroutine coroutine, string? name) : base(loop, coroutine, name) { }
+    internal LoopTask(Loop loop, Coroutine coroutine, string? name, bool eager) : base(loop, coroutine, name, eager) { }
 
     /// <summary>Awaits the task; returns nothing.</summary>
     public new Awaiters.FutureAwaiter GetAwaiter() => new(this);

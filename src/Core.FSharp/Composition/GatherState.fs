@@ -1,12 +1,12 @@
 namespace Aio.Core
 
-/// How one of gather's children ended.
+/// How one of gather's children ended, read by the shell without retrieving anything.
 type ChildOutcome =
     | ChildSucceeded
     | ChildFailed
     | ChildCancelled
 
-/// What gather does when a child ends (SEMANTICS §6, without return_exceptions).
+/// What gather does when a child ends (SEMANTICS §6).
 type GatherDecision =
     /// Other children are still running.
     | WaitForMore
@@ -18,17 +18,20 @@ type GatherDecision =
     /// The gather already finished and this child has nothing to report.
     | Ignore
     /// Every child is done after gather.cancel(): the gather raises CancelledError with that message,
-    /// even if the children swallowed the request.
+    /// even if the children swallowed the request, and even with return_exceptions.
     | RaiseCancelled of message: string option
-    /// Every child succeeded: the gather's result is their results in argument order.
+    /// Every child is done: the gather's result is one entry per argument, in argument order. Without
+    /// return_exceptions every child succeeded; with it, a failed child's entry is its exception and a
+    /// cancelled child's a CancelledError.
     | CompleteWithResults
 
-/// gather's bookkeeping over its distinct children (a future passed twice is one child).
+/// gather's bookkeeping over its distinct children (an argument passed twice is one child).
 [<Struct>]
 type GatherState =
     {
         Distinct: int
         Finished: int
+        ReturnExceptions: bool
         CancelRequested: bool
         CancelMessage: string option
     }
@@ -36,10 +39,11 @@ type GatherState =
 module GatherState =
 
     /// A gather over this many distinct children, none finished yet.
-    let start distinct =
+    let start distinct returnExceptions =
         {
             Distinct = distinct
             Finished = 0
+            ReturnExceptions = returnExceptions
             CancelRequested = false
             CancelMessage = None
         }
@@ -56,10 +60,10 @@ module GatherState =
         else
             match outcome with
             | ChildFailed
-            | ChildCancelled -> struct (s, FailWithChildError)
-            | ChildSucceeded when s.Finished < s.Distinct -> struct (s, WaitForMore)
-            | ChildSucceeded when s.CancelRequested -> struct (s, RaiseCancelled s.CancelMessage)
-            | ChildSucceeded -> struct (s, CompleteWithResults)
+            | ChildCancelled when not s.ReturnExceptions -> struct (s, FailWithChildError)
+            | _ when s.Finished < s.Distinct -> struct (s, WaitForMore)
+            | _ when s.CancelRequested -> struct (s, RaiseCancelled s.CancelMessage)
+            | _ -> struct (s, CompleteWithResults)
 
     /// gather.cancel(msg) passed the request to the children; if any accepted, the gather remembers it.
     let cancelRequested (anyAccepted: bool) (message: string option) (s: GatherState) =

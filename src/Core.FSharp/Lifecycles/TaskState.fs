@@ -64,6 +64,9 @@ type TaskCommand =
     | ScheduleStep of StepInput
     /// Run the coroutine now, resumed this way.
     | RunCoroutine of Resume
+    /// Run the first step now, inside create_task, as the current task for its duration (an eager task,
+    /// SEMANTICS §3.8); the task that called create_task is current again afterwards.
+    | RunEagerly
     /// waiter.add_done_callback(wakeup), for the waiter of the phase the transition ends in. The
     /// waiter is named by the phase, not the command, so that this command is one shared value.
     | AddWakeup
@@ -201,6 +204,16 @@ module TaskState =
             CancelMessage = None
         },
         one CachedCommands.ScheduleGo
+
+    /// create_task with eager start on a running loop: the first step runs inside the call.
+    let createEager () : struct (TaskState<'W> * Commands) =
+        {
+            Phase = Running
+            CancelRequests = 0
+            MustCancel = false
+            CancelMessage = None
+        },
+        one RunEagerly
 
     /// The phase's name, as the lifecycle diagram and error messages show it.
     let phaseName (p: TaskPhase<'W>) =

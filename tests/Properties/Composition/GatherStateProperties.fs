@@ -49,7 +49,7 @@ let ``gather finishes once: at the first failure, else after all children, cance
                 s', outerDone || finishes, decisions @ [ o, d ], cancelAccepted
 
         let (_, _, decisions, cancelAccepted) =
-            events |> List.fold folder (GatherState.start n, false, [], false)
+            events |> List.fold folder (GatherState.start n false, false, [], false)
 
         let finishing =
             decisions

@@ -139,6 +139,8 @@ let rec private interpret w (t: TaskSim) (commands: Commands) =
             t.NextInput <- input
             callSoon w (StepJob t.Id)
         | RunCoroutine resume -> runCoroutine w t resume
+        // The task world creates lazy tasks only; eager creation is driven by the shell's tests.
+        | RunEagerly -> runCoroutine w t Send
         | AddWakeup ->
             let waiter = waiterOf t
             let struct (s, runNow) = FutureState.addCallback t.Id (futureOf w waiter)

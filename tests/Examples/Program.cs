@@ -1,8 +1,9 @@
 namespace Aio.Examples;
 
 /// <summary>
-/// `dotnet run --project tests/Examples` prints the transcripts of the seed's four programs;
-/// `-- NAME` runs one of them (create_task, cancel_task, cancel_task2, ensure_future);
+/// `dotnet run --project tests/Examples` prints the transcripts of the seed's four programs and of the
+/// guides (Guides/: fan_out); `-- NAME` runs one of them (create_task, cancel_task, cancel_task2,
+/// ensure_future, fan_out);
 /// `-- conformance NNN` prints the trace of one ported conformance scenario.
 /// </summary>
 public static class Program
@@ -13,6 +14,12 @@ public static class Program
         ("cancel_task", Aio.Examples.Seed.CancelTask.Run),
         ("cancel_task2", Aio.Examples.Seed.CancelWhileWaiting.Run),
         ("ensure_future", Aio.Examples.Seed.EnsureFuture.Run),
+    ];
+
+    /// <summary>Worked examples of the library's composition tools, beyond the seed.</summary>
+    public static readonly IReadOnlyList<(string Name, Action<TextWriter> Run)> Guides =
+    [
+        ("fan_out", Aio.Examples.Guides.FanOut.Run),
     ];
 
     public static int Main(string[] args)
@@ -28,10 +35,11 @@ public static class Program
             scenario.Run(Console.Out);
             return 0;
         }
-        var chosen = Seed.Where(e => args.Length == 0 || args.Contains(e.Name)).ToList();
+        var all = Seed.Concat(Guides).ToList();
+        var chosen = all.Where(e => args.Length == 0 || args.Contains(e.Name)).ToList();
         if (chosen.Count == 0)
         {
-            Console.Error.WriteLine($"unknown example; choose from: {string.Join(", ", Seed.Select(e => e.Name))}");
+            Console.Error.WriteLine($"unknown example; choose from: {string.Join(", ", all.Select(e => e.Name))}");
             return 2;
         }
         foreach (var (name, run) in chosen)

@@ -1,3 +1,6 @@
+using Aio.Core;
+using Microsoft.FSharp.Core;
+
 namespace Aio;
 
 public static partial class Asyncio
@@ -53,23 +56,15 @@ public static partial class Asyncio
     private static async Coroutine<T> WaitForAwaitable<T, TAwaitable>(TAwaitable awaitable, double? timeout, Func<TAwaitable, Coroutine<T>> inline)
         where TAwaitable : class
     {
-        if (timeout is null) return await inline(awaitable);
-        if (timeout <= 0)
-        {
-            // No time at all: a coroutine becomes a task that is cancelled before its first step.
-            var future = (Future<T>)EnsureFutureOn(GetRunningLoop(), awaitable);
-            if (future.Done) return future.Result();
-            await CancelAndWait(future);
-            try
-            {
-                return future.Result();
-            }
-            catch (CancelledException cancelled)
-            {
-                throw new TimeoutException("The timeout expired before the awaitable could finish.", cancelled);
-            }
-        }
-        return await Timeout(timeout).Run(() => inline(awaitable));
+        var plan = WaitForPlanModule.forTimeout(timeout is { } t ? FSharpValueOption<double>.NewValueSome(t) : FSharpValueOption<double>.ValueNone);
+        if (plan.IsAwaitPlainly) return await inline(awaitable);
+        if (plan is WaitForPlan.AwaitUnderTimeout under) return await Timeout(under.delay).Run(() => inline(awaitable));
+        var future = (Future<T>)EnsureFutureOn(GetRunningLoop(), awaitable);
+        if (future.Done) return future.Result();
+        await CancelAndWait(future);
+        if (WaitForPlanModule.expiry(future.ChildOutcome).IsRaiseTimeoutError)
+            throw new TimeoutException("The timeout expired before the awaitable could finish.", future.CancelledError());
+        return future.Result();
     }
 
     // Cancels the future and waits until it is done, without raising its outcome.

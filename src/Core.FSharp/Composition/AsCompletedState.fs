@@ -87,7 +87,10 @@ module AsCompletedState =
 
     /// Iteration asks for one more awaitable: false once it handed out one per input.
     let next (s: AsCompletedState) : AsCompletedState * bool =
-        if s.Left > 0 then { s with Left = s.Left - 1 }, true else s, false
+        if s.Left > 0 then
+            { s with Left = s.Left - 1 }, true
+        else
+            s, false
 
     /// A reader wants the next item.
     let take (s: AsCompletedState) : AsCompletedState * AsCompletedTake =
@@ -104,4 +107,7 @@ module AsCompletedState =
             else
                 s, []
         else
-            { s with Readers = max 0 (s.Readers - 1) }, []
+            { s with
+                Readers = max 0 (s.Readers - 1)
+            },
+            []

@@ -128,7 +128,10 @@ module TaskGroupState =
                 { s with ParentCancelRequested = true }, commands @ [ CancelParent ]
 
     /// Entering the block; `hasParent` says whether a task is running (the parent).
-    let enter (hasParent: bool) (s: TaskGroupState<'E>) : Result<TaskGroupState<'E> * GroupCommand<'E> list, GroupMisuse> =
+    let enter
+        (hasParent: bool)
+        (s: TaskGroupState<'E>)
+        : Result<TaskGroupState<'E> * GroupCommand<'E> list, GroupMisuse> =
         if s.Entered then
             Error GroupAlreadyEntered
         elif not hasParent then
@@ -156,7 +159,12 @@ module TaskGroupState =
                 Live = Set.add id s.Live
             }
 
-        s, id, (if s.Aborting && not childDone then [ CancelChildren [ id ] ] else [])
+        s,
+        id,
+        (if s.Aborting && not childDone then
+             [ CancelChildren [ id ] ]
+         else
+             [])
 
     /// A child's done callback ran; `parentDone` says whether the parent task has finished.
     let childDone
@@ -165,7 +173,11 @@ module TaskGroupState =
         (parentDone: bool)
         (s: TaskGroupState<'E>)
         : TaskGroupState<'E> * GroupCommand<'E> list =
-        let s = { s with Live = Set.remove child s.Live }
+        let s =
+            { s with
+                Live = Set.remove child s.Live
+            }
+
         let wake = if s.Waiting && s.Live.IsEmpty then [ WakeExit ] else []
 
         match ending with
@@ -221,14 +233,21 @@ module TaskGroupState =
         (cancelled: 'E)
         (s: TaskGroupState<'E>)
         : TaskGroupState<'E> * GroupCommand<'E> list * GroupExitStep<'E> =
-        let s = { s with PendingCancel = ValueSome cancelled }
+        let s =
+            { s with
+                PendingCancel = ValueSome cancelled
+            }
 
         let s, commands =
             if s.Aborting then
                 s, []
             else
                 let s, cancels = abort s
-                { s with PropagateCancel = ValueSome cancelled }, cancels
+
+                { s with
+                    PropagateCancel = ValueSome cancelled
+                },
+                cancels
 
         let s = { s with Waiting = not s.Live.IsEmpty }
         s, commands, nextStep s

@@ -44,9 +44,7 @@ module WaitState =
         let allDone = remaining <= 0
 
         let retrieve =
-            not allDone
-            && s.Condition = UntilFirstException
-            && outcome <> ChildCancelled
+            not allDone && s.Condition = UntilFirstException && outcome <> ChildCancelled
 
         let release =
             allDone

@@ -79,3 +79,35 @@ public class ExceptionGroup : AggregateException
     /// <summary>The group's own message (Python's <c>eg.message</c>), without the inner messages.</summary>
     public override string Message => _message;
 }
+
+/// <summary>
+/// A barrier wait that cannot complete: the barrier was aborted, or reset while the task waited
+/// (asyncio's <c>BrokenBarrierError</c>, a <c>RuntimeError</c>).
+/// </summary>
+public class BrokenBarrierException : InvalidOperationException
+{
+    /// <summary>Creates the exception with a message saying why the barrier broke.</summary>
+    /// <param name="message">What broke it.</param>
+    public BrokenBarrierException(string message) : base(message) { }
+}
+
+/// <summary><c>GetNowait()</c> on an empty queue (asyncio's <c>QueueEmpty</c>).</summary>
+public class QueueEmptyException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public QueueEmptyException() : base("The queue is empty: await Get() to wait for an item, or check Empty first.") { }
+}
+
+/// <summary><c>PutNowait()</c> on a full queue (asyncio's <c>QueueFull</c>).</summary>
+public class QueueFullException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public QueueFullException() : base("The queue is full: await Put() to wait for room, or check Full first.") { }
+}
+
+/// <summary>A put, or a get on an empty queue, after <c>Shutdown()</c> (asyncio 3.13's <c>QueueShutDown</c>).</summary>
+public class QueueShutDownException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public QueueShutDownException() : base("The queue was shut down: no item will come, and none may be added.") { }
+}

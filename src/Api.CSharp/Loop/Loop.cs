@@ -213,7 +213,7 @@ public sealed partial class Loop : IDisposable
     private static InvalidOperationException Closed() => new("Event loop is closed");
 
     // The loop's state is not thread-safe: while it runs, only its own thread may schedule directly.
-    private void CheckThread()
+    internal void CheckThread()
     {
         if (_state.Running && Environment.CurrentManagedThreadId != _owner)
             throw new InvalidOperationException("Non-thread-safe operation invoked on an event loop from another thread: use CallSoonThreadsafe.");

@@ -1,3 +1,5 @@
+using Aio.Core;
+
 namespace Aio;
 
 /// <summary>
@@ -17,24 +19,33 @@ namespace Aio;
 /// </example>
 public sealed class AsyncEvent
 {
-    private readonly LinkedList<Future<bool>> _waiters = new();
-    private Loop? _loop;
-    private bool _value;
+    private EventState _state = EventStateModule.create();
+    private LoopBinding _binding;
+    private readonly Dictionary<long, SyncWaiter> _waiters = [];
+    private readonly Action<long> _withdrawn;
+
+    /// <summary>Creates an event that is not set.</summary>
+    public AsyncEvent() => _withdrawn = id => _state = EventStateModule.withdraw(id, _state);
 
     /// <summary>True between <see cref="Set"/> and <see cref="Clear"/> (asyncio's <c>is_set()</c>).</summary>
-    public bool IsSet => _value;
+    public bool IsSet => _state.IsSet;
 
     /// <summary>Sets the flag and wakes every waiter, in waiting order. Does nothing if already set.</summary>
+    /// <exception cref="InvalidOperationException">Called from another thread while the event's loop runs.</exception>
     public void Set()
     {
-        if (_value) return;
-        _value = true;
-        foreach (var waiter in _waiters)
-            if (!waiter.Done) waiter.SetResult(true);
+        _binding.CheckThread();
+        var (state, woken) = EventStateModule.set(_state);
+        _state = state;
+        foreach (var id in woken) _waiters[id].Wake();
     }
 
     /// <summary>Clears the flag: later <see cref="Wait"/> calls suspend until the next <see cref="Set"/>.</summary>
-    public void Clear() => _value = false;
+    public void Clear()
+    {
+        _binding.CheckThread();
+        _state = EventStateModule.clear(_state);
+    }
 
     /// <summary>
     /// Waits until the flag is set and returns true. Returns at once, without suspending, if it
@@ -43,9 +54,13 @@ public sealed class AsyncEvent
     /// <exception cref="InvalidOperationException">No loop is running, or the event is bound to another loop.</exception>
     public async Coroutine<bool> Wait()
     {
-        if (_value) return true;
-        var waiter = BoundLoop().CreateFuture<bool>();
-        var node = _waiters.AddLast(waiter);
+        var (state, waiting) = EventStateModule.startWait(_state);
+        if (waiting.IsNone) return true;
+        var loop = _binding.Bind(this);
+        _state = state;
+        var id = waiting.Value;
+        var waiter = new SyncWaiter(loop, id, _withdrawn);
+        _waiters[id] = waiter;
         try
         {
             await waiter;
@@ -53,19 +68,15 @@ public sealed class AsyncEvent
         }
         finally
         {
-            _waiters.Remove(node);
+            _waiters.Remove(id);
+            _state = EventStateModule.waitEnded(id, _state);
         }
     }
 
-    private Loop BoundLoop()
-    {
-        var loop = Asyncio.GetRunningLoop();
-        _loop ??= loop;
-        if (!ReferenceEquals(loop, _loop)) throw new InvalidOperationException($"{this} is bound to a different event loop");
-        return loop;
-    }
-
     /// <summary>asyncio's repr: <c>&lt;AsyncEvent [set]&gt;</c>, <c>&lt;AsyncEvent [unset, waiters:2]&gt;</c>.</summary>
-    public override string ToString() =>
-        $"<AsyncEvent [{(_value ? "set" : "unset")}{(_waiters.Count > 0 ? $", waiters:{_waiters.Count}" : "")}]>";
+    public override string ToString()
+    {
+        var waiters = WaiterQueueModule.count(_state.Waiters);
+        return $"<AsyncEvent [{(_state.IsSet ? "set" : "unset")}{(waiters > 0 ? $", waiters:{waiters}" : "")}]>";
+    }
 }

@@ -81,6 +81,8 @@ public class ConformanceTests
         ("094", S094_TaskgroupSpawnDuringExit.Run),
         ("095", S095_AsCompleted.Run),
         ("097", S097_EagerVsLazyOrder.Run),
+        ("098", S098_Event.Run),
+        ("100", S100_Queue.Run),
     ];
 
     /// <summary>The theory's rows: a scenario's number and its port.</summary>

@@ -18,6 +18,11 @@ public static class Py
         CancelledException => "CancelledError",
         System.TimeoutException => "TimeoutError",
         InvalidStateException => "InvalidStateError",
+        ExceptionGroup => "ExceptionGroup",
+        BrokenBarrierException => "BrokenBarrierError",
+        QueueEmptyException => "QueueEmpty",
+        QueueFullException => "QueueFull",
+        QueueShutDownException => "QueueShutDown",
         // TypeError is the more derived ValueError, so it must be tested first.
         ArgumentTypeException => "TypeError",
         ArgumentException => "ValueError",

@@ -2,8 +2,8 @@ namespace Aio.Examples;
 
 /// <summary>
 /// `dotnet run --project tests/Examples` prints the transcripts of the seed's four programs and of the
-/// guides (Guides/: fan_out); `-- NAME` runs one of them (create_task, cancel_task, cancel_task2,
-/// ensure_future, fan_out);
+/// guides (Guides/: fan_out, producer_consumer, crawler); `-- NAME` runs one of them (create_task,
+/// cancel_task, cancel_task2, ensure_future, fan_out, producer_consumer, crawler);
 /// `-- conformance NNN` prints the trace of one ported conformance scenario.
 /// </summary>
 public static class Program
@@ -20,6 +20,8 @@ public static class Program
     public static readonly IReadOnlyList<(string Name, Action<TextWriter> Run)> Guides =
     [
         ("fan_out", Aio.Examples.Guides.FanOut.Run),
+        ("producer_consumer", Aio.Examples.Guides.ProducerConsumer.Run),
+        ("crawler", Aio.Examples.Guides.Crawler.Run),
     ];
 
     public static int Main(string[] args)

@@ -302,3 +302,119 @@ public class CancelDelivery
         while (_parked < Tasks) _context.RunOnce();
     }
 }
+
+/// <summary>
+/// An uncontended <c>await lock.Acquire()</c> + <c>Release()</c>, inside a task that runs a batch of them
+/// per step and then yields, so each invocation is one loop iteration. SemaphoreSlim beside it.
+/// </summary>
+public class LockUncontended
+{
+    public const int Batch = 1000;
+    private Loop _loop = null!;
+    private LoopTask _task = null!;
+    private readonly AsyncLock _lock = new();
+    private readonly SemaphoreSlim _slim = new(1, 1);
+    private bool _stopping;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _stopping = false;
+        _loop = new Loop();
+        _task = _loop.CreateTask(Pairs());
+        Iterate.Once(_loop);
+    }
+
+    private async Coroutine Pairs()
+    {
+        while (!_stopping)
+        {
+            for (var i = 0; i < Batch; i++)
+            {
+                await _lock.Acquire();
+                _lock.Release();
+            }
+            await Asyncio.Sleep(0);
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _stopping = true;
+        Iterate.Until(_loop, () => _task.Done);
+        _loop.Close();
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public void Aio() => Iterate.Once(_loop);
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public void SemaphoreSlim()
+    {
+        for (var i = 0; i < Batch; i++)
+        {
+            _slim.Wait();
+            _slim.Release();
+        }
+    }
+}
+
+/// <summary>
+/// <c>await queue.Put(x)</c> + <c>await queue.Get()</c> on a queue that has room and an item, a batch per
+/// task step. A Channel beside it.
+/// </summary>
+public class QueuePutGet
+{
+    public const int Batch = 1000;
+    private Loop _loop = null!;
+    private LoopTask _task = null!;
+    private readonly AsyncQueue<int> _queue = new(maxSize: 16);
+    private readonly System.Threading.Channels.Channel<int> _channel = System.Threading.Channels.Channel.CreateBounded<int>(16);
+    private bool _stopping;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _stopping = false;
+        _loop = new Loop();
+        _queue.PutNowait(0);
+        _task = _loop.CreateTask(Pairs());
+        Iterate.Once(_loop);
+        _channel.Writer.TryWrite(0);
+    }
+
+    private async Coroutine Pairs()
+    {
+        while (!_stopping)
+        {
+            for (var i = 0; i < Batch; i++)
+            {
+                await _queue.Put(i);
+                await _queue.Get();
+            }
+            await Asyncio.Sleep(0);
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _stopping = true;
+        Iterate.Until(_loop, () => _task.Done);
+        _loop.Close();
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public void Aio() => Iterate.Once(_loop);
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public void Channel()
+    {
+        for (var i = 0; i < Batch; i++)
+        {
+            _channel.Writer.TryWrite(i);
+            _channel.Reader.TryRead(out _);
+        }
+    }
+}

@@ -19,6 +19,8 @@ internal static class MicroRunner
     public const string SleepStep = "Sleep(0) step";
     public const string Wakeup = "future completion → wakeup";
     public const string Cancel = "cancel delivery";
+    public const string LockPair = "uncontended Acquire + Release";
+    public const string QueuePair = "Put + Get on a queue with room and an item";
 
     private static readonly Dictionary<Type, string> s_operations = new()
     {
@@ -26,6 +28,8 @@ internal static class MicroRunner
         [typeof(SleepZeroStep)] = SleepStep,
         [typeof(FutureWakeup)] = Wakeup,
         [typeof(CancelDelivery)] = Cancel,
+        [typeof(LockUncontended)] = LockPair,
+        [typeof(QueuePutGet)] = QueuePair,
     };
 
     private static readonly Dictionary<string, string> s_systems = new()
@@ -33,6 +37,8 @@ internal static class MicroRunner
         [nameof(CallSoonDispatch.Aio)] = SystemNames.Aio,
         [nameof(CallSoonDispatch.RawQueue)] = SystemNames.RawQueue,
         [nameof(CallSoonDispatch.RawSyncContext)] = SystemNames.RawContext,
+        [nameof(LockUncontended.SemaphoreSlim)] = SystemNames.Tpl,
+        [nameof(QueuePutGet.Channel)] = SystemNames.Tpl,
     };
 
     public static void Run(bool quick, string outPath, string artifacts)

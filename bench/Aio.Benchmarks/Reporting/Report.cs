@@ -259,6 +259,17 @@ internal static class Report
         yield return Memory(data);
         yield return HotBytes(data, MicroRunner.CallSoon, "W1", "W2");
         yield return HotBytes(data, MicroRunner.SleepStep, "W4");
+        yield return NoBytes(data, MicroRunner.LockPair);
+        yield return NoBytes(data, MicroRunner.QueuePair);
+    }
+
+    // The primitives' fast paths: nothing allocated at all.
+    private static Verdict NoBytes(Data data, string operation)
+    {
+        var target = $"{operation} allocates 0 B";
+        var micro = data.Micros.FirstOrDefault(m => m.Operation == operation && m.System == SystemNames.Aio);
+        if (micro?.BytesPerOp is not { } bytes) return new(target, "not measured", null);
+        return new(target, $"{Bytes(bytes)} ({micro.NsPerOp:0.0} ns/op)", bytes == 0);
     }
 
     private static Verdict Faster(Data data, string workload, string peer, double factor)

@@ -34,13 +34,13 @@ public static partial class Asyncio
             ArgumentNullException.ThrowIfNull(f, nameof(futures));
             if (set.Add(f)) inOrder.Add(f);
         }
-        if (inOrder.Count == 0) throw new ArgumentException("Set of Tasks/Futures is empty.", nameof(futures));
+        if (inOrder.Count == 0) throw new ArgumentException("Set of Tasks/Futures is empty.");
         var condition = returnWhen switch
         {
             ReturnWhen.FirstCompleted => WaitCondition.UntilFirstCompleted,
             ReturnWhen.FirstException => WaitCondition.UntilFirstException,
             ReturnWhen.AllCompleted => WaitCondition.UntilAllCompleted,
-            _ => throw new ArgumentException($"Invalid return_when value: {returnWhen}", nameof(returnWhen)),
+            _ => throw new ArgumentException($"Invalid return_when value: {returnWhen}"),
         };
         var loop = GetRunningLoop();
         var waiter = loop.CreateFuture<VoidResult>();

@@ -21,11 +21,11 @@ public sealed class AsyncBarrier
     private BarrierState _state;
 
     /// <summary>Creates a barrier for <paramref name="parties"/> tasks.</summary>
-    /// <exception cref="ArgumentException"><paramref name="parties"/> is less than 1 (<c>parties must be &gt;= 1</c>).</exception>
+    /// <exception cref="ArgumentException"><paramref name="parties"/> is less than 1 (<c>parties must be &gt; 0</c>).</exception>
     public AsyncBarrier(int parties)
     {
         var created = BarrierStateModule.create(parties);
-        if (created.IsError) throw new ArgumentException(created.ErrorValue, nameof(parties));
+        if (created.IsError) throw new ArgumentException(created.ErrorValue);
         _state = created.ResultValue;
     }
 

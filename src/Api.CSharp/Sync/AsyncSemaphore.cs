@@ -35,7 +35,7 @@ public class AsyncSemaphore
     private protected AsyncSemaphore(int value, bool bounded)
     {
         var created = SemaphoreStateModule.create(value, bounded);
-        if (created.IsError) throw new ArgumentException(SemaphoreStateModule.misuseMessage(created.ErrorValue), nameof(value));
+        if (created.IsError) throw new ArgumentException(SemaphoreStateModule.misuseMessage(created.ErrorValue));
         _state = created.ResultValue;
         _withdrawn = id => _state = SemaphoreStateModule.withdraw(id, _state);
         _acquire = new AcquireOperation(this);

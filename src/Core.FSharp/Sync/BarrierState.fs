@@ -27,7 +27,7 @@ module BarrierState =
     /// A barrier for `parties` tasks (Error when fewer than one).
     let create (parties: int) : Result<BarrierState, string> =
         if parties < 1 then
-            Error "parties must be >= 1"
+            Error "parties must be > 0"
         else
             Ok
                 {

@@ -104,5 +104,6 @@ public static partial class Asyncio
     private static readonly Func<Future, object?> s_objectEntry = static f => f.ResultObject();
 
     private static readonly Func<Future, object?> s_entryOrException = static f =>
-        f.Cancelled ? new CancelledException(f.CancelMessageOrNull) : f.Exception() ?? f.ResultObject();
+        // As CPython: a cancelled child's entry is a new CancelledError carrying its message, or "".
+        f.Cancelled ? new CancelledException(f.CancelMessageOrNull ?? "") : f.Exception() ?? f.ResultObject();
 }

@@ -31,11 +31,15 @@ module ConditionState =
 
     /// The waiter's future was cancelled.
     let withdraw (id: int64) (s: ConditionState) =
-        { Waiters = WaiterQueue.withdraw id s.Waiters }
+        {
+            Waiters = WaiterQueue.withdraw id s.Waiters
+        }
 
     /// The waiter's await ended (notified, or cancelled): it leaves the line.
     let waitEnded (id: int64) (s: ConditionState) =
-        { Waiters = WaiterQueue.remove id s.Waiters }
+        {
+            Waiters = WaiterQueue.remove id s.Waiters
+        }
 
     // Wakes the first n waiters still waiting.
     let private wake (n: int) (s: ConditionState) =
@@ -52,7 +56,10 @@ module ConditionState =
 
     /// notify(n): only with the lock held.
     let notify (n: int) (lockHeld: bool) (s: ConditionState) : Result<ConditionState * int64 list, ConditionMisuse> =
-        if not lockHeld then Error NotifyWithoutLock else Ok(wake n s)
+        if not lockHeld then
+            Error NotifyWithoutLock
+        else
+            Ok(wake n s)
 
     /// notify_all(): every waiter in line.
     let notifyAll (lockHeld: bool) (s: ConditionState) =

@@ -104,7 +104,10 @@ module WaiterQueue =
             | w :: rest when w.Status = Waiting -> struct ({ q with Entries = rest }, ValueSome w.Id)
             | _ :: rest -> go rest
 
-        if q.Entries.IsEmpty then struct (q, ValueNone) else go q.Entries
+        if q.Entries.IsEmpty then
+            struct (q, ValueNone)
+        else
+            go q.Entries
 
     /// Pops every waiter and wakes those still waiting, in order (a queue's shutdown).
     let popWakeAll (q: WaiterQueue) : struct (WaiterQueue * int64 list) =

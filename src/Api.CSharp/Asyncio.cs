@@ -103,14 +103,14 @@ public static partial class Asyncio
         }
     }
 
-    /// <summary>Creates a task on the running loop; see <see cref="Loop.CreateTask{T}(Coroutine{T}, string?, bool?)"/>.</summary>
+    /// <summary>Creates a task on the running loop; see <see cref="Loop.CreateTask{T}(Coroutine{T}, string?, bool?, CancellationToken)"/>.</summary>
     /// <exception cref="InvalidOperationException">No loop is running on this thread.</exception>
-    public static LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null, bool? eagerStart = null) =>
-        GetRunningLoop().CreateTask(coroutine, name, eagerStart);
+    public static LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null, bool? eagerStart = null, CancellationToken cancellationToken = default) =>
+        GetRunningLoop().CreateTask(coroutine, name, eagerStart, cancellationToken);
 
     /// <summary>Creates a task for a coroutine that returns nothing, on the running loop.</summary>
-    public static LoopTask CreateTask(Coroutine coroutine, string? name = null, bool? eagerStart = null) =>
-        GetRunningLoop().CreateTask(coroutine, name, eagerStart);
+    public static LoopTask CreateTask(Coroutine coroutine, string? name = null, bool? eagerStart = null, CancellationToken cancellationToken = default) =>
+        GetRunningLoop().CreateTask(coroutine, name, eagerStart, cancellationToken);
 
     /// <summary>
     /// The factory that starts every task eagerly (asyncio's <c>eager_task_factory</c>):

@@ -11,7 +11,16 @@ public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion, ILoopAwaite
     internal FutureAwaiter(Future<T> future) => _future = future;
 
     /// <summary>True when the future is done: awaiting it then does not suspend.</summary>
-    public bool IsCompleted => _future.Done;
+    /// <exception cref="InvalidOperationException">The future is pending and awaited off its loop's thread while that loop runs.</exception>
+    public bool IsCompleted
+    {
+        get
+        {
+            if (_future.Done) return true;
+            Suspension.CheckAwaitable(_future);
+            return false;
+        }
+    }
 
     /// <summary>The result, or the exception; a cancelled task raises <see cref="CancelledException"/> here.</summary>
     public T GetResult()
@@ -37,7 +46,16 @@ public readonly struct FutureAwaiter : ICriticalNotifyCompletion, ILoopAwaiter
     internal FutureAwaiter(Future future) => _future = future;
 
     /// <summary>True when the future is done.</summary>
-    public bool IsCompleted => _future.Done;
+    /// <exception cref="InvalidOperationException">The future is pending and awaited off its loop's thread while that loop runs.</exception>
+    public bool IsCompleted
+    {
+        get
+        {
+            if (_future.Done) return true;
+            Suspension.CheckAwaitable(_future);
+            return false;
+        }
+    }
 
     /// <summary>Returns when the future succeeded; throws its exception otherwise.</summary>
     public void GetResult()

@@ -31,7 +31,12 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion, ILoopAwaiter
 
     internal SleepAwaiter(double delay)
     {
-        if (delay <= 0) return;
+        if (delay <= 0)
+        {
+            // Checked here, inside the awaiting method: a yield with no loop would have nowhere to resume.
+            if (Loop.RunningOnThisThread is null) throw new InvalidOperationException("no running event loop");
+            return;
+        }
         var loop = Asyncio.GetRunningLoop();
         _future = loop.CreateFuture<VoidResult>();
         _timer = loop.CallLater(delay, s_wake, _future);

@@ -34,14 +34,24 @@ internal static class Suspension
         else task.Suspend(future, coroutine, WaiterKind.OrdinaryWaiter);
     }
 
-    // Any other async method awaiting a future (an `async Task` method, say).
-    public static void SuspendOn(Future future, Action continuation)
+    // Any other async method awaiting a future (an `async Task` method, say). It never takes over the
+    // running task's suspension: that belongs to the coroutine the task drives, which may await this
+    // very method's Task next (the task would then forget the first wait and hang). The continuation
+    // runs as a done callback on the loop instead. (Where that cannot work, CheckAwaitable refused the
+    // await already: an exception thrown here would be thrown on the thread pool.)
+    public static void SuspendOn(Future future, Action continuation) => ResumeWhenDone(future, continuation);
+
+    // Called by the awaiters' IsCompleted for a future that is not done, so that misuse surfaces
+    // inside the awaiting method, as its exception. Off the loop's thread there is nothing to resume
+    // the continuation on while the loop runs: the caller is told to bridge with AsTask().
+    public static void CheckAwaitable(Future future)
     {
-        var task = Loop.CurrentTaskOnThisThread;
-        // Awaited outside a loop task (e.g. in a plain callback's async method): resume through a
-        // done callback, on the loop thread.
-        if (task is null) ResumeWhenDone(future, continuation);
-        else task.Suspend(future, new ActionResumable(continuation), WaiterKind.OrdinaryWaiter);
+        var running = Loop.RunningOnThisThread;
+        if (ReferenceEquals(running, future.Loop)) return;
+        if (running is not null)
+            throw new InvalidOperationException($"{future} belongs to another loop than the one running on this thread: await it on its own loop, or through AsTask().");
+        if (future.Loop.IsRunning)
+            throw new InvalidOperationException($"{future} is awaited off its loop's thread while that loop runs: await future.AsTask() there, or hand the work to the loop with CallSoonThreadsafe or Asyncio.RunCoroutineThreadsafe.");
     }
 
     // Apart from its callers: a lambda capturing a parameter makes C# allocate its closure at the
@@ -60,16 +70,9 @@ internal static class Suspension
         task.SuspendYield(coroutine);
     }
 
-    public static void Yield(Action continuation)
-    {
-        var task = Loop.CurrentTaskOnThisThread;
-        if (task is null)
-        {
-            Asyncio.GetRunningLoop().CallSoon(continuation);
-            return;
-        }
-        task.SuspendYield(new ActionResumable(continuation));
-    }
+    // A yield in plain async code on the loop: the continuation runs in the next iteration, as a callback.
+    public static void Yield(Action continuation) =>
+        (Loop.RunningOnThisThread ?? throw new InvalidOperationException("Asyncio.Sleep is awaited where no loop runs: await it inside a coroutine, or in code a running loop called.")).CallSoon(continuation);
 
     // The builder's single entry for every await that suspends. Loop awaiters take the coroutine
     // directly. Anything else (Task, ValueTask, a custom awaiter) completes off the loop: its
@@ -97,10 +100,21 @@ internal static class Suspension
     {
         var loop = task.Loop;
         var bridge = loop.CreateFuture<VoidResult>();
-        awaiter.OnCompleted(() => loop.PostFromOutside(() =>
+        // Registered without the loop's SynchronizationContext: the foreign awaiter would otherwise post
+        // its continuation to the loop, and the continuation would post the bridge's completion again.
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
         {
-            if (!bridge.Done) bridge.SetResult(default);
-        }));
+            awaiter.OnCompleted(() => loop.PostFromOutside(() =>
+            {
+                if (!bridge.Done) bridge.SetResult(default);
+            }));
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
         task.Suspend(bridge, coroutine, WaiterKind.UninterruptibleWaiter);
     }
 }

@@ -96,7 +96,7 @@ public sealed class TaskGroup
 
     /// <summary>
     /// Creates a child task (its first step runs in a later iteration, as with
-    /// <see cref="Loop.CreateTask{T}(Coroutine{T}, string?, bool?)"/>). Allowed while the block runs and
+    /// <see cref="Loop.CreateTask{T}(Coroutine{T}, string?, bool?, CancellationToken)"/>). Allowed while the block runs and
     /// while the group waits for its children at the end, also from a child.
     /// </summary>
     /// <param name="coroutine">The child's coroutine.</param>

@@ -153,6 +153,7 @@ public class Future<T> : Future
     /// <exception cref="InvalidOperationException">This is a task: only its coroutine completes it.</exception>
     public void SetResult(T value)
     {
+        Loop.CheckThread();
         if (IsTask) throw new InvalidOperationException("Task does not support set_result operation");
         Complete(FutureState.setResult(value, _state), "SetResult");
     }
@@ -164,6 +165,7 @@ public class Future<T> : Future
     public void SetException(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        Loop.CheckThread();
         if (IsTask) throw new InvalidOperationException("Task does not support set_exception operation");
         FailCore(exception, "SetException");
     }
@@ -178,11 +180,16 @@ public class Future<T> : Future
     public void SetException<TException>() where TException : Exception, new() => SetException(new TException());
 
     /// <inheritdoc />
-    public override bool Cancel(string? message = null) => CancelCore(message);
+    public override bool Cancel(string? message = null)
+    {
+        Loop.CheckThread();
+        return CancelCore(message);
+    }
 
     private protected bool CancelCore(string? message)
     {
         var (state, completion) = FutureState.cancel(Message(message), _state);
+        if (!completion.IsAlreadyDone) RefuseOnClosedLoop(completion);
         _state = state;
         Report?.Disarm();
         if (completion.IsAlreadyDone) return false;
@@ -211,8 +218,17 @@ public class Future<T> : Future
         var (state, completion) = transition;
         if (completion.IsAlreadyDone)
             throw new InvalidStateException($"{operation} on a future that is already {StateWord}: a future completes once. Check Done before completing it.");
+        RefuseOnClosedLoop(completion);
         _state = state;
         ScheduleCallbacks(completion);
+    }
+
+    // A completion whose callbacks a closed loop can no longer run is refused before anything changes
+    // (asyncio raises "Event loop is closed" from the callbacks' call_soon).
+    private void RefuseOnClosedLoop(Completion<DoneCallback> completion)
+    {
+        if (Loop.IsClosed && (completion.IsCompletedOne || !completion.callbacksInOrder!.IsEmpty))
+            throw new InvalidOperationException("Event loop is closed");
     }
 
     private void ScheduleCallbacks(Completion<DoneCallback> completion)
@@ -250,6 +266,7 @@ public class Future<T> : Future
     public override void AddDoneCallback(Action<Future> callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
+        Loop.CheckThread();
         AddDoneCallback(new DoneCallback(callback, ExecutionContext.Capture()));
     }
 
@@ -268,6 +285,7 @@ public class Future<T> : Future
     public override int RemoveDoneCallback(Action<Future> callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
+        Loop.CheckThread();
         var (state, removed) = FutureState.removeCallback(new DoneCallback(callback, null), _state);
         _state = state;
         return removed;
@@ -275,6 +293,33 @@ public class Future<T> : Future
 
     /// <summary>Awaits the future and returns its result.</summary>
     public new FutureAwaiter<T> GetAwaiter() => new(this);
+
+    /// <summary>
+    /// A <see cref="System.Threading.Tasks.Task{TResult}"/> that completes like this future: with its
+    /// result, its exception (which counts as retrieved), or as cancelled. For code outside the loop —
+    /// other threads, plain TPL code — that wants to await the future; safe to call from any thread.
+    /// </summary>
+    /// <example><code>int answer = await loop.CreateTask(Compute()).AsTask();   // in an `async Task` method on another thread</code></example>
+    public Task<T> AsTask()
+    {
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Loop.IsRunning && Loop.RunningOnThisThread != Loop) Loop.CallSoonThreadsafe(() => Bridge(completion));
+        else Bridge(completion);
+        return completion.Task;
+    }
+
+    private void Bridge(TaskCompletionSource<T> completion)
+    {
+        if (Done) CopyTo(completion);
+        else AddDoneCallbackNoContext(_ => CopyTo(completion));
+    }
+
+    private void CopyTo(TaskCompletionSource<T> completion)
+    {
+        if (Cancelled) completion.TrySetCanceled();
+        else if (Exception() is { } error) completion.TrySetException(error);
+        else completion.TrySetResult(Result());
+    }
 
     internal override WaiterOutcome Outcome => _state switch
     {

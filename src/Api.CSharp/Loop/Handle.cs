@@ -43,6 +43,8 @@ public class Handle : ILoopEntry
     /// </summary>
     public void Cancel()
     {
+        // A timer lives in its loop's timer queue: only the loop's thread may take it out.
+        if (this is TimerHandle owned) owned.Loop.CheckThread();
         var (life, mustUnqueue) = HandleState.cancel(_life);
         _life = life;
         if (mustUnqueue && this is TimerHandle timer) timer.Loop.Unschedule(timer);

@@ -20,6 +20,10 @@ public sealed partial class Loop
         s_running = this;
         _owner = Environment.CurrentManagedThreadId;
         Volatile.Write(ref _runningForReports, 1);
+        // While the loop runs it is its thread's SynchronizationContext: plain async code started on the
+        // loop thread (a helper a coroutine calls) continues on the loop, not on the thread pool.
+        var previousContext = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(_syncContext ??= new LoopSynchronizationContext(this));
         try
         {
             while (true)
@@ -38,11 +42,27 @@ public sealed partial class Loop
             Interlocked.Exchange(ref _runningForReports, 0);
             DeliverFinalizerReports();
             s_running = previous;
+            SynchronizationContext.SetSynchronizationContext(previousContext);
         }
     }
 
-    /// <summary>Asks a running loop to stop after the current iteration.</summary>
-    public void Stop() => _state = Scheduler.stop(_state);
+    private LoopSynchronizationContext? _syncContext;
+
+    /// <summary>
+    /// Asks a running loop to stop after the current iteration. Safe from any thread: from another one
+    /// the request is handed to the loop's thread, which it also wakes.
+    /// </summary>
+    public void Stop()
+    {
+        // From another thread while the loop runs (or waits): the stop is handed to the loop's thread,
+        // which also wakes it; the loop's state is only ever touched there.
+        if (_state.Running && Environment.CurrentManagedThreadId != _owner)
+        {
+            PostFromOutside(Stop);
+            return;
+        }
+        _state = Scheduler.stop(_state);
+    }
 
     // Refuses a run (or a close) the core refused, with asyncio's messages.
     private static LoopState<Handle> Accept(FSharpResult<LoopState<Handle>, RunRefusal> decision)

@@ -223,7 +223,11 @@ public sealed partial class Loop : IDisposable
 
     /// <summary>Creates a pending future bound to this loop (works on a closed loop too).</summary>
     /// <typeparam name="T">The result type.</typeparam>
-    public Future<T> CreateFuture<T>() => new(this);
+    public Future<T> CreateFuture<T>()
+    {
+        CheckThread();
+        return new(this);
+    }
 
     /// <summary>
     /// Wraps <paramref name="coroutine"/> in a task whose first step runs in the next iteration;
@@ -234,28 +238,43 @@ public sealed partial class Loop : IDisposable
     /// <param name="coroutine">A coroutine that has not started.</param>
     /// <param name="name">The task's name; <c>Task-N</c> when null.</param>
     /// <param name="eagerStart">Start eagerly (true) or lazily (false); null follows <see cref="SetTaskFactory"/>.</param>
+    /// <param name="cancellationToken">Cancels the task when it fires (on the loop's thread); a token already cancelled cancels it before its first step.</param>
     /// <exception cref="InvalidOperationException">The loop is closed.</exception>
     /// <example>
     /// <code>
     /// var t = loop.CreateTask(Cached(), eagerStart: true);   // runs up to its first suspension now
     /// </code>
     /// </example>
-    public LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null, bool? eagerStart = null)
+    public LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null, bool? eagerStart = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(coroutine);
+        CheckThread();
         if (IsClosed) throw Closed();
         var eager = eagerStart ?? _taskFactory?.EagerStart ?? false;
-        return coroutine is Coroutine plain ? (LoopTask<T>)(object)new LoopTask(this, plain, name, eager) : new LoopTask<T>(this, coroutine, name, eager);
+        var task = coroutine is Coroutine plain ? (LoopTask<T>)(object)new LoopTask(this, plain, name, eager) : new LoopTask<T>(this, coroutine, name, eager);
+        task.Link(cancellationToken);
+        return task;
     }
 
-    /// <summary>Wraps a coroutine that returns nothing in a task; see <see cref="CreateTask{T}(Coroutine{T}, string?, bool?)"/>.</summary>
-    public LoopTask CreateTask(Coroutine coroutine, string? name = null, bool? eagerStart = null) =>
-        (LoopTask)CreateTask<VoidResult>(coroutine, name, eagerStart);
+    /// <summary>Wraps a coroutine that returns nothing in a task; see <see cref="CreateTask{T}(Coroutine{T}, string?, bool?, CancellationToken)"/>.</summary>
+    public LoopTask CreateTask(Coroutine coroutine, string? name = null, bool? eagerStart = null, CancellationToken cancellationToken = default) =>
+        (LoopTask)CreateTask<VoidResult>(coroutine, name, eagerStart, cancellationToken);
 
     private LoopTaskFactory? _taskFactory;
 
     /// <summary>
-    /// Sets how <see cref="CreateTask{T}(Coroutine{T}, string?, bool?)"/> starts tasks when the caller
+    /// Runs <paramref name="function"/> on a thread-pool thread and returns a future of this loop for its
+    /// result (asyncio's <c>run_in_executor(None, f)</c>).
+    /// </summary>
+    /// <example><code>var size = await loop.RunInExecutor(() => new FileInfo(path).Length);</code></example>
+    public Future<T> RunInExecutor<T>(Func<T> function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return Asyncio.WrapTask(Task.Run(function), this);
+    }
+
+    /// <summary>
+    /// Sets how <see cref="CreateTask{T}(Coroutine{T}, string?, bool?, CancellationToken)"/> starts tasks when the caller
     /// does not say: <see cref="Asyncio.EagerTaskFactory"/> makes every task eager, null restores the
     /// default (lazy) start (asyncio's <c>set_task_factory</c>).
     /// </summary>

@@ -27,6 +27,9 @@ public interface ILoopTask
     /// <summary>Withdraws one cancel request; see <see cref="LoopTask{T}.Uncancel"/>.</summary>
     int Uncancel();
 
+    /// <summary>Cancelled when the task is cancelled; see <see cref="LoopTask{T}.CancellationToken"/>.</summary>
+    CancellationToken CancellationToken { get; }
+
     /// <summary>The task as a future (for done callbacks, awaiting and combinators).</summary>
     Future AsFuture { get; }
 }

@@ -6,7 +6,7 @@ namespace Aio;
 
 /// <summary>
 /// A coroutine driven by the loop, and a future for its result (asyncio's <c>Task</c>). Create one
-/// with <see cref="Loop.CreateTask{T}(Coroutine{T}, string?, bool?)"/> or <see cref="Asyncio.CreateTask{T}"/>:
+/// with <see cref="Loop.CreateTask{T}(Coroutine{T}, string?, bool?, CancellationToken)"/> or <see cref="Asyncio.CreateTask{T}"/>:
 /// its first step runs in the next loop iteration, never during creation. Awaiting it gives the
 /// coroutine's result; cancelling it raises <see cref="CancelledException"/> at the coroutine's
 /// current await, where <c>catch</c>/<c>finally</c> can clean up.
@@ -34,6 +34,9 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     private Exception? _stepError;
     private readonly long _number;
     private string? _name;
+    private CancellationTokenSource? _tokenSource;
+    private CancellationTokenRegistration _linked;
+    private CancellationToken _linkedToken;
 
     internal LoopTask(Loop loop, Coroutine<T> coroutine, string? name, bool eager) : base(loop)
     {
@@ -62,6 +65,62 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 
     ITaskStepper? ITaskStepper.NextLive { get; set; }
 
+    /// <summary>
+    /// A token that is cancelled when this task is cancelled (the first accepted <see cref="Cancel"/>):
+    /// pass it to TPL operations the coroutine starts, so that they stop too. An
+    /// <see cref="OperationCanceledException"/> for this token (or for the token given to
+    /// <c>CreateTask</c>) that ends the coroutine ends the task cancelled, not failed.
+    /// </summary>
+    /// <example><code>await Asyncio.WrapTask(Task.Delay(1000, Asyncio.CurrentTask()!.CancellationToken));</code></example>
+    public CancellationToken CancellationToken
+    {
+        get
+        {
+            if (_tokenSource is null)
+            {
+                _tokenSource = new CancellationTokenSource();
+                if (_state.CancelRequests > 0 || Cancelled) _tokenSource.Cancel();
+            }
+            return _tokenSource.Token;
+        }
+    }
+
+    // CreateTask(..., cancellationToken): the token cancels this task, on the loop's thread.
+    internal void Link(CancellationToken token)
+    {
+        if (!token.CanBeCanceled) return;
+        _linkedToken = token;
+        if (token.IsCancellationRequested)
+        {
+            Cancel();
+            return;
+        }
+        _linked = token.UnsafeRegister(static t =>
+        {
+            var task = (LoopTask<T>)t!;
+            if (ReferenceEquals(Loop.RunningOnThisThread, task.Loop)) task.Cancel();
+            else task.Loop.PostFromOutside(() => task.Cancel());
+        }, this);
+    }
+
+    private bool IsOwnToken(CancellationToken token) =>
+        token.CanBeCanceled && ((_tokenSource is not null && token == _tokenSource.Token) || token == _linkedToken);
+
+    // Cancels the task's token once its first cancel is accepted. TPL runs the token's callbacks here,
+    // synchronously: one that throws is reported, and the cancel stands.
+    private void CancelToken()
+    {
+        if (_tokenSource is null || _tokenSource.IsCancellationRequested) return;
+        try
+        {
+            _tokenSource.Cancel();
+        }
+        catch (AggregateException e)
+        {
+            Loop.CallExceptionHandler(new ExceptionContext($"A callback of {this}'s CancellationToken raised") { ["exception"] = e, ["task"] = this });
+        }
+    }
+
     /// <summary>The coroutine this task drives.</summary>
     public Coroutine<T> GetCoroutine() => _coroutine;
 
@@ -78,6 +137,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     /// <param name="message">Carried by the <see cref="CancelledException"/>.</param>
     public override bool Cancel(string? message = null)
     {
+        Loop.CheckThread();
         // Cancelling a task that failed counts as retrieving its exception, as in asyncio.
         if (base.Done) return base.Cancel(message);
         // Tasks that await each other in a cycle pass a cancel round it for ever: CPython ends with a
@@ -88,6 +148,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         var (state, answer, commands) = TaskState.cancel(Option(message), waiterDone, _state);
         _state = state;
         Interpret(commands);
+        if (answer.IsCancelAccepted) CancelToken();
         return answer.IsCancelAccepted;
     }
 
@@ -100,6 +161,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     /// </summary>
     public int Uncancel()
     {
+        Loop.CheckThread();
         Apply(TaskState.uncancel(_state));
         return _state.CancelRequests;
     }
@@ -273,6 +335,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
             {
                 null => Core.StepEnd.Returned,
                 CancelledException c => Core.StepEnd.NewRaisedCancelled(Option(c.CancelMessage)),
+                OperationCanceledException o when IsOwnToken(o.CancellationToken) => Core.StepEnd.NewRaisedCancelled(FSharpOption<string>.None),
                 _ => Core.StepEnd.Raised,
             };
         }
@@ -309,6 +372,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     private void Finish(TaskEnd end)
     {
         Loop.Unregister(this);
+        _linked.Dispose();
         switch (end)
         {
             case TaskEnd.EndCancelled c:
@@ -340,6 +404,9 @@ public sealed class LoopTask : LoopTask<VoidResult>
 
     /// <summary>Awaits the task; returns nothing.</summary>
     public new Awaiters.FutureAwaiter GetAwaiter() => new(this);
+
+    /// <summary>A TPL task that completes like this one; see <see cref="Future{T}.AsTask"/>.</summary>
+    public new Task AsTask() => base.AsTask();
 }
 
 // The input of a task's queued step, as a byte in the task rather than a reference to the core's

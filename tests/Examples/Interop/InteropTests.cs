@@ -1,0 +1,330 @@
+using System.Collections.Concurrent;
+using Xunit;
+
+namespace Aio.Examples;
+
+/// <summary>
+/// Aio inside a .NET app: plain async code on the loop, the thread rules, the TPL bridges both ways,
+/// and the CancellationToken bridge.
+/// </summary>
+public class InteropTests
+{
+    private static async Task<int> PlusOne(LoopTask<int> t) => await t + 1;
+
+    private static async Task<int> SleepThenTwo()
+    {
+        await Asyncio.Sleep(0.01);
+        await Asyncio.Sleep(0);
+        return 2;
+    }
+
+    private static async Task<int> FromFuture(Future<int> f) => await f * 10;
+
+    [Fact]
+    public void PlainAsyncHelper_AwaitingLoopAwaitablesFromACoroutine_Completes()
+    {
+        async Coroutine<int> Main()
+        {
+            var loop = Asyncio.GetRunningLoop();
+            var w = Asyncio.CreateTask(Asyncio.Sleep(0.01, 41));
+            var f = loop.CreateFuture<int>();
+            loop.CallLater(0.02, () => f.SetResult(3));
+            return await PlusOne(w) + await SleepThenTwo() + await FromFuture(f);
+        }
+
+        Assert.Equal(42 + 2 + 30, Asyncio.Run(Main(), LoopClock.Virtual));
+    }
+
+    [Fact]
+    public void PlainAsyncHelper_StartedFromACallback_ContinuesOnTheLoopThread()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var loopThread = Environment.CurrentManagedThreadId;
+        var seen = new List<string>();
+
+        async Task Helper()
+        {
+            await Task.Yield();   // posts to the running loop's SynchronizationContext
+            seen.Add($"after Task.Yield on the loop thread: {Environment.CurrentManagedThreadId == loopThread}");
+            await Asyncio.Sleep(0.01);
+            seen.Add($"after Sleep, loop time {loop.Time():0.00}");
+            loop.Stop();
+        }
+
+        loop.CallSoon(() => _ = Helper());
+        loop.RunForever();
+        loop.Close();
+        Assert.Equal(["after Task.Yield on the loop thread: True", "after Sleep, loop time 0.01"], seen);
+    }
+
+    [Fact]
+    public void LoopAwaitable_AwaitedOffTheLoopThreadWhileItRuns_ThrowsAtOnceNamingAsTask()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var f = loop.CreateFuture<int>();
+        Exception? seen = null;
+
+        async Task OffThread() => await f;
+
+        loop.CallSoon(() =>
+        {
+            var t = Task.Run(OffThread);
+            try
+            {
+                t.Wait();
+            }
+            catch (AggregateException e)
+            {
+                seen = e.InnerException;
+            }
+        });
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        loop.Close();
+        var error = Assert.IsType<InvalidOperationException>(seen);
+        Assert.Contains("AsTask()", error.Message);
+    }
+
+    [Fact]
+    public void FutureMembers_FromAnotherThreadWhileTheLoopRuns_ThrowNamingCallSoonThreadsafeAndChangeNothing()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var f = loop.CreateFuture<int>();
+        var errors = new List<string>();
+        loop.CallSoon(() =>
+        {
+            var other = new Thread(() =>
+            {
+                foreach (var attempt in new Action[] { () => f.SetResult(1), () => f.SetException(new KeyNotFoundException()), () => f.Cancel(), () => f.AddDoneCallback(_ => { }), () => f.RemoveDoneCallback(_ => { }), () => loop.CreateFuture<int>(), () => loop.CreateTask(Asyncio.Sleep(0, 1)) })
+                {
+                    try
+                    {
+                        attempt();
+                        errors.Add("accepted");
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        errors.Add(e.Message.Contains("CallSoonThreadsafe") ? "refused" : e.Message);
+                    }
+                }
+            });
+            other.Start();
+            other.Join();
+            loop.Stop();
+        });
+        loop.RunForever();
+        Assert.Equal(Enumerable.Repeat("refused", 7), errors);
+        Assert.False(f.Done);
+        loop.Close();
+    }
+
+    [Fact]
+    public void Stop_FromAnotherThreadWhileTheLoopWaitsForATimer_WakesIt()
+    {
+        var loop = new Loop();
+        var fired = false;
+        loop.CallLater(30, () => fired = true);
+        var stopper = new Thread(() =>
+        {
+            Thread.Sleep(50);
+            loop.Stop();
+        });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        stopper.Start();
+        loop.RunForever();
+        stopper.Join();
+        // Bounded far below the timer: the loop returned because it was woken, not because the timer fired.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"RunForever returned after {clock.Elapsed}");
+        Assert.False(fired);
+        loop.Close();
+    }
+
+    [Fact]
+    public void CallSoonThreadsafe_EightThreadsStorm_LosesNothingAndKeepsEachThreadsOrder()
+    {
+        const int threads = 8, each = 20_000;
+        var loop = new Loop();
+        var seen = new List<(int Thread, int Index)>();
+        var remaining = threads * each;
+        var go = new ManualResetEventSlim();
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            go.Wait();
+            for (var i = 0; i < each; i++)
+            {
+                var index = i;
+                loop.CallSoonThreadsafe(() =>
+                {
+                    seen.Add((t, index));
+                    if (--remaining == 0) loop.Stop();
+                });
+            }
+        })).ToList();
+        foreach (var w in workers) w.Start();
+        loop.CallSoon(go.Set);
+        loop.RunForever();
+        foreach (var w in workers) w.Join();
+        loop.Close();
+        Assert.Equal(threads * each, seen.Count);
+        foreach (var group in seen.GroupBy(s => s.Thread))
+            Assert.Equal(Enumerable.Range(0, each), group.Select(s => s.Index));
+    }
+
+    [Fact]
+    public async Task AsTask_ResultExceptionAndCancellation_ReachTheTplTask()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+
+        async Coroutine<int> Ok()
+        {
+            await Asyncio.Sleep(1);
+            return 7;
+        }
+
+        async Coroutine<int> Bad()
+        {
+            await Asyncio.Sleep(1);
+            throw new KeyNotFoundException("missing");
+        }
+
+        var ok = loop.CreateTask(Ok()).AsTask();
+        var bad = loop.CreateTask(Bad()).AsTask();
+        var cancelled = loop.CreateTask(Ok());
+        var cancelledTask = cancelled.AsTask();
+        loop.CallSoon(() => cancelled.Cancel());
+        loop.RunUntilComplete(loop.CreateTask(Asyncio.Sleep(2, 0)));
+        loop.Close();
+        Assert.Equal(7, await ok);
+        Assert.Equal("missing", (await Assert.ThrowsAsync<KeyNotFoundException>(() => bad)).Message);
+        Assert.True(cancelledTask.IsCanceled);
+    }
+
+    [Fact]
+    public async Task RunCoroutineThreadsafe_FromAnotherThread_ReturnsTheCoroutinesResult()
+    {
+        var loop = new Loop();
+
+        async Coroutine<string> OnLoop()
+        {
+            await Asyncio.Sleep(0);
+            return $"ran on the loop thread: {Asyncio.GetRunningLoop() == loop}";
+        }
+
+        var runner = new Thread(loop.RunForever);
+        runner.Start();
+        var answer = await Task.Run(() => Asyncio.RunCoroutineThreadsafe(OnLoop(), loop));
+        loop.Stop();
+        runner.Join();
+        loop.Close();
+        Assert.Equal("ran on the loop thread: True", answer);
+    }
+
+    [Fact]
+    public void WrapTask_AwaitedAndTheTaskCancelled_CancelledAtTheAwaitWithoutWaitingForTheTplTask()
+    {
+        var loop = new Loop();
+        var gate = new TaskCompletionSource<int>();
+        var events = new List<string>();
+
+        async Coroutine<int> Waiter()
+        {
+            try
+            {
+                return await Asyncio.WrapTask(gate.Task);
+            }
+            catch (CancelledException)
+            {
+                events.Add("cancelled at the await");
+                throw;
+            }
+        }
+
+        async Coroutine Main()
+        {
+            var t = Asyncio.CreateTask(Waiter());
+            await Asyncio.Sleep(0);
+            t.Cancel();
+            try
+            {
+                await t;
+            }
+            catch (CancelledException)
+            {
+                events.Add($"task cancelled = {t.Cancelled}; TPL task still running = {!gate.Task.IsCompleted}");
+            }
+        }
+
+        loop.RunUntilComplete(Main());
+        gate.SetResult(1);
+        loop.Close();
+        Assert.Equal(["cancelled at the await", "task cancelled = True; TPL task still running = True"], events);
+    }
+
+    [Fact]
+    public void TaskCancellationToken_CancellingTheTask_CancelsTheTokenAndItsOperationCanceledEndsTheTaskCancelled()
+    {
+        var loop = new Loop();
+
+        async Coroutine<int> UsesToken()
+        {
+            var token = Asyncio.CurrentTask()!.CancellationToken;
+            await Task.Delay(TimeSpan.FromMinutes(5), token);   // a plain TPL await
+            return 1;
+        }
+
+        async Coroutine<string> Main()
+        {
+            var t = Asyncio.CreateTask(UsesToken());
+            await Asyncio.Sleep(0.01);
+            t.Cancel();
+            try
+            {
+                await t;
+                return "finished";
+            }
+            catch (CancelledException)
+            {
+                return $"cancelled = {t.Cancelled}, token cancelled = {t.CancellationToken.IsCancellationRequested}";
+            }
+        }
+
+        Assert.Equal("cancelled = True, token cancelled = True", loop.RunUntilComplete(Main()));
+        loop.Close();
+    }
+
+    [Fact]
+    public void CreateTask_WithACancellationToken_TheTokenCancelsTheTask()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        using var source = new CancellationTokenSource();
+        using var already = new CancellationTokenSource();
+        already.Cancel();
+        var ran = new List<string>();
+
+        async Coroutine Forever(string name)
+        {
+            ran.Add(name);
+            await Asyncio.Sleep(3600);
+        }
+
+        var t = loop.CreateTask(Forever("linked"), cancellationToken: source.Token);
+        var never = loop.CreateTask(Forever("already cancelled"), cancellationToken: already.Token);
+        loop.CallLater(1, source.Cancel);
+        Assert.Throws<CancelledException>(() => loop.RunUntilComplete(t));
+        Assert.True(t.Cancelled);
+        Assert.True(never.Cancelled);
+        Assert.Equal(["linked"], ran);
+        Assert.Equal(1.0, loop.Time());
+        loop.Close();
+    }
+
+    [Fact]
+    public void ToThread_BlockingCall_RunsOffTheLoopThread()
+    {
+        var loopThread = Environment.CurrentManagedThreadId;
+
+        async Coroutine<bool> Main() => await Asyncio.ToThread(() => Environment.CurrentManagedThreadId != loopThread);
+
+        Assert.True(Asyncio.Run(Main()));
+    }
+}

@@ -30,15 +30,20 @@ public enum SyncPrimitive
     Barrier,
 }
 
-/// <summary>One task of a plan: starts after <paramref name="Start"/> seconds, holds (or works) for <paramref name="Hold"/>, and is cancelled at <paramref name="CancelAt"/> if given.</summary>
-public sealed record Actor(double Start, double Hold, double? CancelAt, int Value);
+/// <summary>
+/// One task of a plan: starts after <paramref name="Start"/> seconds, holds (or works) for <paramref name="Hold"/>,
+/// and is cancelled at <paramref name="CancelAt"/> if given. A lock or semaphore holder cancels actor
+/// <paramref name="CancelOnRelease"/> (if not -1) right after it releases: the waiter it just woke, often,
+/// before that waiter runs.
+/// </summary>
+public sealed record Actor(double Start, double Hold, double? CancelAt, int Value, int CancelOnRelease = -1);
 
 /// <summary>A generated program over one primitive.</summary>
 public sealed record SyncPlan(SyncPrimitive Primitive, int Capacity, double SetAt, Actor[] Actors)
 {
     /// <inheritdoc />
     public override string ToString() =>
-        $"{Primitive}(capacity {Capacity}, set at {Node.D(SetAt)}): " + string.Join("; ", Actors.Select((a, i) => $"#{i} start {Node.D(a.Start)} hold {Node.D(a.Hold)} cancel {Node.D(a.CancelAt)} value {a.Value}"));
+        $"{Primitive}(capacity {Capacity}, set at {Node.D(SetAt)}): " + string.Join("; ", Actors.Select((a, i) => $"#{i} start {Node.D(a.Start)} hold {Node.D(a.Hold)} cancel {Node.D(a.CancelAt)} value {a.Value} cancels #{a.CancelOnRelease} on release"));
 }
 
 /// <summary>What an actor did, in the order it happened.</summary>
@@ -93,6 +98,13 @@ public static class SyncRunner
 
         void Log(int actor, SyncEventKind kind, int value = 0, bool flag = false) =>
             events.Add(new SyncEvent(events.Count, loop.Time(), actor, kind, value, holders, gauge(), flag));
+
+        var tasks = new List<LoopTask>();
+
+        void CancelOnRelease(Actor a)
+        {
+            if (a.CancelOnRelease >= 0 && a.CancelOnRelease < tasks.Count) tasks[a.CancelOnRelease].Cancel();
+        }
 
         Func<int, Actor, Coroutine> body;
         Action? atSetTime = null;
@@ -173,6 +185,7 @@ public static class SyncRunner
                         Log(i, SyncEventKind.Released);
                     }
                 }
+                CancelOnRelease(a);
             }
             catch (CancelledException)
             {
@@ -199,6 +212,7 @@ public static class SyncRunner
                     {
                         s.Release();
                         Log(i, SyncEventKind.Released);
+                        CancelOnRelease(a);
                     }
                     catch (ArgumentException)
                     {
@@ -307,7 +321,6 @@ public static class SyncRunner
 
         async Coroutine Main()
         {
-            var tasks = new List<LoopTask>();
             for (var i = 0; i < plan.Actors.Length; i++)
             {
                 var a = plan.Actors[i];

@@ -25,7 +25,9 @@ let private actor (cancelShare: int) =
         let! cancelled = Gen.frequency [ cancelShare, Gen.constant true; 10 - cancelShare, Gen.constant false ]
         let! at = Gen.elements [ 0.0; 0.005; 0.01; 0.015; 0.02; 0.05; 0.1; 0.12 ]
         let! value = Gen.choose (0, 1000)
-        return Actor(start, hold, (if cancelled then System.Nullable at else System.Nullable()), value)
+        // Now and then a holder cancels another actor right after releasing: often the waiter it woke.
+        let! victim = Gen.frequency [ cancelShare, Gen.choose (0, 7); 10, Gen.constant -1 ]
+        return Actor(start, hold, (if cancelled then System.Nullable at else System.Nullable()), value, victim)
     }
 
 let private plan primitive (capacities: int list) (cancelShare: int) =
@@ -35,7 +37,9 @@ let private plan primitive (capacities: int list) (cancelShare: int) =
         let! actors = Gen.arrayOfLength n (actor cancelShare)
         // Distinct values, so that every item is told apart.
         let actors =
-            actors |> Array.mapi (fun i a -> Actor(a.Start, a.Hold, a.CancelAt, i + 1))
+            actors
+            |> Array.mapi (fun i a ->
+                Actor(a.Start, a.Hold, a.CancelAt, i + 1, (if a.CancelOnRelease = i then -1 else a.CancelOnRelease)))
 
         let! setAt = Gen.elements [ 0.0; 0.01; 0.03; 0.06 ]
         return SyncPlan(primitive, capacity, setAt, actors)

@@ -56,8 +56,6 @@ public abstract class Future
     /// <summary>The result as an object, for code that does not know the type.</summary>
     public abstract object? ResultObject();
 
-    /// <summary>Awaits completion without reading a typed result.</summary>
-    public FutureAwaiter GetAwaiter() => new(this);
 
     // How a waiter ended, for the wakeup of a task suspended on it.
     internal abstract WaiterOutcome Outcome { get; }
@@ -292,7 +290,7 @@ public class Future<T> : Future
     }
 
     /// <summary>Awaits the future and returns its result.</summary>
-    public new FutureAwaiter<T> GetAwaiter() => new(this);
+    public FutureAwaiter<T> GetAwaiter() => new(this);
 
     /// <summary>
     /// A <see cref="System.Threading.Tasks.Task{TResult}"/> that completes like this future: with its

@@ -36,7 +36,10 @@ public abstract class Coroutine<T> : ICoroutine, IResumable
     private protected Coroutine() { }
 
     /// <summary>The name of the async method, as asyncio prints it in a task's <c>coro=&lt;…&gt;</c>.</summary>
-    public string Name => MachineName(MachineType);
+    public string Name => OwnName ?? MachineName(MachineType);
+
+    // A coroutine that is not an async method's box names itself.
+    private protected virtual string? OwnName => null;
 
     private protected abstract Type MachineType { get; }
 

@@ -402,9 +402,6 @@ public sealed class LoopTask : LoopTask<VoidResult>
 {
     internal LoopTask(Loop loop, Coroutine coroutine, string? name, bool eager) : base(loop, coroutine, name, eager) { }
 
-    /// <summary>Awaits the task; returns nothing.</summary>
-    public new Awaiters.FutureAwaiter GetAwaiter() => new(this);
-
     /// <summary>A TPL task that completes like this one; see <see cref="Future{T}.AsTask"/>.</summary>
     public new Task AsTask() => base.AsTask();
 }

@@ -84,12 +84,13 @@ public sealed partial class Loop
         var inboxPending = Volatile.Read(ref _posted) != 0;
         if (!Scheduler.proceedsAtOnce(inboxPending, _state))
         {
-            var decision = Scheduler.decideWait(_policy, Time(), inboxPending, _state);
+            var now = Time();
+            var decision = Scheduler.decideWait(_policy, now, inboxPending, _state);
             if (decision.IsSleepFor)
             {
                 // Whole milliseconds, rounded up as asyncio's selectors do: a shorter wait would
                 // return at once and spin through empty iterations until the deadline.
-                _signal.Wait((int)Math.Min(Math.Ceiling(decision.seconds * 1000), int.MaxValue));
+                WaitFor(now, decision.seconds);
             }
             else if (decision.IsAdvanceClockTo)
             {
@@ -130,6 +131,25 @@ public sealed partial class Loop
             entry = null;
             if (handle.ShouldRun) RunGuarded(handle);
         }
+    }
+
+    // Waits for the next deadline, or for a submission that wakes the loop sooner. With a TimeProvider
+    // the wait is one of its timers, so that a fake clock's Advance wakes the loop.
+    private void WaitFor(double now, double seconds)
+    {
+        if (_provider is null || ReferenceEquals(_provider, TimeProvider.System))
+        {
+            _signal.Wait((int)Math.Min(Math.Ceiling(seconds * 1000), int.MaxValue));
+            return;
+        }
+        _providerWake ??= _provider.CreateTimer(static s => ((ManualResetEventSlim)s!).Set(), _signal, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        // The provider's timers count from its own "now", which may have moved since the loop read it
+        // (a test advancing a fake clock from its thread): aim at the deadline, and look again once the
+        // timer is set, so that a clock that already passed the deadline is not waited for.
+        var deadline = now + seconds;
+        _providerWake.Change(TimeSpan.FromSeconds(Math.Max(deadline - Time(), 0)), Timeout.InfiniteTimeSpan);
+        if (Time() >= deadline) return;
+        _signal.Wait();
     }
 
     private void RunGuarded(ILoopEntry handle)
@@ -221,6 +241,7 @@ public sealed partial class Loop
         _state = Accept(Scheduler.close(_state));
         Array.Clear(_ring);
         while (_inbox.TryDequeue(out _)) { }
+        _providerWake?.Dispose();
         DeliverFinalizerReports();
     }
 

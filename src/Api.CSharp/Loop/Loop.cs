@@ -51,8 +51,37 @@ public sealed partial class Loop : IDisposable
     public Loop(LoopClock clock = LoopClock.Monotonic) =>
         _policy = clock == LoopClock.Virtual ? ClockPolicy.VirtualClock : ClockPolicy.RealClock;
 
+    /// <summary>
+    /// Creates a loop whose real clock is <paramref name="timeProvider"/>: its time is the provider's
+    /// timestamp, and it waits for its next deadline on one of the provider's timers, so a
+    /// <c>FakeTimeProvider</c> drives it (advancing the fake clock wakes the loop).
+    /// </summary>
+    /// <param name="timeProvider">The clock, e.g. <see cref="TimeProvider.System"/> or a test's fake.</param>
+    /// <example><code>var loop = new Loop(fakeTime);   // then fakeTime.Advance(TimeSpan.FromSeconds(1)) from the test</code></example>
+    public Loop(TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _policy = ClockPolicy.RealClock;
+        _provider = timeProvider;
+    }
+
+    // The real clock, when it is not the Stopwatch: a given TimeProvider.
+    private readonly TimeProvider? _provider;
+    private ITimer? _providerWake;
+    private TimeProvider? _virtualProvider;
+
     /// <summary>The clock this loop reads.</summary>
     public LoopClock Clock => _policy.IsVirtualClock ? LoopClock.Virtual : LoopClock.Monotonic;
+
+    /// <summary>
+    /// This loop's time as a <see cref="System.TimeProvider"/>: the one it was created with, the system's
+    /// for a monotonic loop, and for a virtual-clock loop one that follows virtual time, whose timers
+    /// are the loop's own, so that <c>Task.Delay(d, loop.TimeProvider)</c> in a coroutine takes no wall
+    /// time.
+    /// </summary>
+    /// <example><code>await Task.Delay(TimeSpan.FromMinutes(5), loop.TimeProvider);   // instant on a virtual clock</code></example>
+    public TimeProvider TimeProvider =>
+        _provider ?? (_policy.IsVirtualClock ? _virtualProvider ??= new LoopTimeProvider(this) : TimeProvider.System);
 
     /// <summary>
     /// Debug mode: on <see cref="Close"/> the loop reports every task still pending and every
@@ -68,7 +97,9 @@ public sealed partial class Loop : IDisposable
 
     /// <summary>The loop's clock in seconds; it never goes backwards. Deadlines compare against it.</summary>
     public double Time() =>
-        _policy.IsVirtualClock ? _virtualNow : Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+        _policy.IsVirtualClock ? _virtualNow
+        : _provider is null ? Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency
+        : _provider.GetTimestamp() / (double)_provider.TimestampFrequency;
 
     internal static Loop? RunningOnThisThread => s_running;
 

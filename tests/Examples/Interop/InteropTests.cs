@@ -328,3 +328,119 @@ public class InteropTests
         Assert.True(Asyncio.Run(Main()));
     }
 }
+
+/// <summary>The loop's clock as a TimeProvider, and a TimeProvider as the loop's clock.</summary>
+public class TimeProviderTests
+{
+    [Fact]
+    public void VirtualLoopTimeProvider_TaskDelayInACoroutine_FollowsVirtualTime()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+
+        async Coroutine<double> Main()
+        {
+            await Task.Delay(TimeSpan.FromMinutes(5), loop.TimeProvider);
+            return loop.Time();
+        }
+
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(300.0, loop.RunUntilComplete(Main()));
+        Assert.True(wall.Elapsed < TimeSpan.FromMinutes(1));
+        Assert.Equal(DateTimeOffset.UnixEpoch.AddMinutes(5), loop.TimeProvider.GetUtcNow());
+        loop.Close();
+    }
+
+    [Fact]
+    public void LoopOnATimeProvider_AdvancingTheFakeClock_FiresTheLoopsTimers()
+    {
+        var fake = new ManualTimeProvider();
+        var loop = new Loop(fake);
+        var fired = new List<double>();
+        loop.CallLater(10, () =>
+        {
+            lock (fired) fired.Add(loop.Time());
+        });
+        loop.CallLater(20, () =>
+        {
+            lock (fired) fired.Add(loop.Time());
+            loop.Stop();
+        });
+        var runner = new Thread(loop.RunForever);
+        runner.Start();
+        fake.Advance(TimeSpan.FromSeconds(10));
+        // The first timer fires on the loop's thread before time moves on.
+        Assert.True(SpinWait.SpinUntil(() =>
+        {
+            lock (fired) return fired.Count == 1;
+        }, TimeSpan.FromSeconds(30)));
+        fake.Advance(TimeSpan.FromSeconds(10));
+        Assert.True(runner.Join(TimeSpan.FromSeconds(30)), "the loop did not wake on the fake clock");
+        loop.Close();
+        Assert.Equal([10.0, 20.0], fired);
+    }
+
+    // A minimal fake clock: time moves only when Advance is called, and due timers fire then.
+    private sealed class ManualTimeProvider : TimeProvider
+    {
+        private readonly Lock _gate = new();
+        private readonly List<FakeTimer> _timers = [];
+        private long _now;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp()
+        {
+            lock (_gate) return _now;
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = new FakeTimer(this, callback, state);
+            timer.Change(dueTime, period);
+            return timer;
+        }
+
+        public void Advance(TimeSpan by)
+        {
+            List<FakeTimer> due;
+            lock (_gate)
+            {
+                _now += by.Ticks;
+                due = _timers.Where(t => t.Due <= _now).ToList();
+                foreach (var t in due) _timers.Remove(t);
+            }
+            foreach (var t in due) t.Fire();
+        }
+
+        private sealed class FakeTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
+        {
+            public long Due;
+
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                lock (owner._gate)
+                {
+                    owner._timers.Remove(this);
+                    if (dueTime == Timeout.InfiniteTimeSpan) return true;
+                    Due = owner._now + dueTime.Ticks;
+                    owner._timers.Add(this);
+                }
+                if (dueTime == TimeSpan.Zero) owner.Advance(TimeSpan.Zero);
+                return true;
+            }
+
+            public void Fire() => callback(state);
+
+            public void Dispose()
+            {
+                lock (owner._gate) owner._timers.Remove(this);
+            }
+
+            public ValueTask DisposeAsync()
+            {
+                Dispose();
+                return ValueTask.CompletedTask;
+            }
+        }
+    }
+}

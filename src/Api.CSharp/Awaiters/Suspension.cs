@@ -115,6 +115,14 @@ internal static class Suspension
         {
             SynchronizationContext.SetSynchronizationContext(context);
         }
+        // Interruptible when the awaiter the coroutine's state machine holds can be swapped for one that
+        // raises (ForeignInterrupt); otherwise the cancel waits for the foreign operation to end.
+        if (ForeignInterrupt<TAwaiter>.Replacement is not null && coroutine is IMachineSlots machine && machine.Holds<TAwaiter>())
+        {
+            task.Suspend(bridge, coroutine, WaiterKind.OrdinaryWaiter);
+            task.ArmInterrupt(new PendingInterrupt(bridge, machine, static (m, error) => m.Overwrite(ForeignInterrupt<TAwaiter>.Replacement!(error))));
+            return;
+        }
         task.Suspend(bridge, coroutine, WaiterKind.UninterruptibleWaiter);
     }
 }

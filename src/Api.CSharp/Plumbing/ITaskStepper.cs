@@ -1,3 +1,4 @@
+using Aio.Awaiters;
 using Aio.Core;
 
 namespace Aio;
@@ -8,6 +9,9 @@ internal interface ITaskStepper : ILoopTask
     void Suspend(Future waiter, IResumable continuation, WaiterKind kind);
 
     void SuspendYield(IResumable continuation);
+
+    // The suspension just made waits on a foreign operation whose await can be made to raise.
+    void ArmInterrupt(PendingInterrupt interrupt);
 
     Exception? TakePendingThrow();
 

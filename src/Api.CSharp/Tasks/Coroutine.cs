@@ -126,7 +126,7 @@ public abstract class Coroutine : Coroutine<VoidResult>
 
 // The coroutine of an async method and the box of its state machine in one object, as the runtime's
 // AsyncStateMachineBox is for a Task: one allocation per call, and a direct MoveNext.
-internal sealed class CoroutineBox<T, TStateMachine> : Coroutine<T>
+internal sealed class CoroutineBox<T, TStateMachine> : Coroutine<T>, IMachineSlots
     where TStateMachine : IAsyncStateMachine
 {
     public TStateMachine Machine = default!;
@@ -134,10 +134,37 @@ internal sealed class CoroutineBox<T, TStateMachine> : Coroutine<T>
     private protected override Type MachineType => typeof(TStateMachine);
 
     private protected override void MoveNext() => Machine.MoveNext();
+
+    bool IMachineSlots.Holds<TAwaiter>() => AwaiterField<TStateMachine, TAwaiter>.Field is not null;
+
+    void IMachineSlots.Overwrite<TAwaiter>(TAwaiter value) => AwaiterField<TStateMachine, TAwaiter>.Overwrite(ref Machine, value);
 }
 
-// The same for async methods that return nothing (their return type is Coroutine).
-internal sealed class CoroutineBox<TStateMachine> : Coroutine
+// The field in which a compiled async method's state machine keeps the awaiter of its current await
+// (the compiler gives each awaiter type one field, named <>u__N): found once per machine and awaiter
+// type, for ForeignInterrupt. None, or more than one, and the await stays uninterruptible.
+internal static class AwaiterField<TStateMachine, TAwaiter>
+{
+    public static readonly System.Reflection.FieldInfo? Field = Find();
+
+    private static System.Reflection.FieldInfo? Find()
+    {
+        var fields = typeof(TStateMachine)
+            .GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)
+            .Where(f => f.FieldType == typeof(TAwaiter))
+            .ToArray();
+        return fields.Length == 1 ? fields[0] : null;
+    }
+
+    // In place: a struct machine inside its box, or the class machine a Debug build makes.
+    public static void Overwrite(ref TStateMachine machine, TAwaiter value)
+    {
+        if (typeof(TStateMachine).IsValueType) Field!.SetValueDirect(__makeref(machine), value!);
+        else Field!.SetValue(machine, value);
+    }
+}
+
+internal sealed class CoroutineBox<TStateMachine> : Coroutine, IMachineSlots
     where TStateMachine : IAsyncStateMachine
 {
     public TStateMachine Machine = default!;
@@ -145,6 +172,10 @@ internal sealed class CoroutineBox<TStateMachine> : Coroutine
     private protected override Type MachineType => typeof(TStateMachine);
 
     private protected override void MoveNext() => Machine.MoveNext();
+
+    bool IMachineSlots.Holds<TAwaiter>() => AwaiterField<TStateMachine, TAwaiter>.Field is not null;
+
+    void IMachineSlots.Overwrite<TAwaiter>(TAwaiter value) => AwaiterField<TStateMachine, TAwaiter>.Overwrite(ref Machine, value);
 }
 
 internal enum CoroutineStatus : byte

@@ -37,6 +37,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     private CancellationTokenSource? _tokenSource;
     private CancellationTokenRegistration _linked;
     private CancellationToken _linkedToken;
+    private PendingInterrupt? _interrupt;
 
     internal LoopTask(Loop loop, Coroutine<T> coroutine, string? name, bool eager) : base(loop)
     {
@@ -299,6 +300,14 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         _suspendUninterruptible = false;
         var resumeAt = _resume;
         _resume = null;
+        // A foreign await the task was cancelled in (its bridge cancelled, or a cancel raised on resume):
+        // its awaiter is swapped for one that raises, so the cancellation surfaces at that very await.
+        if (_interrupt is { } interrupt)
+        {
+            _interrupt = null;
+            var error = ((ITaskStepper)this).TakePendingThrow() ?? (interrupt.Bridge.Cancelled ? interrupt.Bridge.CancelledError() : null);
+            if (error is not null) interrupt.Raise(error);
+        }
         var caller = eager ? Loop.SwapCurrentTask(this) : null;
         if (!eager) Loop.EnterTask(this);
         StepEnd end;
@@ -359,6 +368,8 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     }
 
     void ITaskStepper.SuspendYield(IResumable continuation) => _resume = continuation;
+
+    void ITaskStepper.ArmInterrupt(PendingInterrupt interrupt) => _interrupt = interrupt;
 
     Exception? ITaskStepper.TakePendingThrow()
     {

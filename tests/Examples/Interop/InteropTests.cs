@@ -261,6 +261,71 @@ public class InteropTests
     }
 
     [Fact]
+    public void AwaitOfATplTask_TheLoopTaskCancelled_RaisesAtThatAwaitInTheNextIterationWithoutWaitingForIt()
+    {
+        var loop = new Loop();
+        var gate = new TaskCompletionSource<int>();
+        var gateVoid = new TaskCompletionSource();
+        var events = new List<string>();
+
+        async Coroutine<int> Waiter()
+        {
+            try
+            {
+                return await gate.Task;   // a plain TPL await, no token, no wrapper
+            }
+            catch (CancelledException e)
+            {
+                events.Add($"cancelled at the await: {e.CancelMessage}");
+                throw;
+            }
+        }
+
+        async Coroutine WaiterOnValueTask()
+        {
+            try
+            {
+                await new ValueTask(gateVoid.Task).ConfigureAwait(false);
+            }
+            catch (CancelledException)
+            {
+                events.Add("cancelled at the ValueTask await");
+                throw;
+            }
+        }
+
+        async Coroutine Main()
+        {
+            var t = Asyncio.CreateTask(Waiter());
+            var v = Asyncio.CreateTask(WaiterOnValueTask());
+            await Asyncio.Sleep(0);
+            t.Cancel("stop");
+            v.Cancel();
+            try
+            {
+                await t;
+            }
+            catch (CancelledException)
+            {
+            }
+            try
+            {
+                await v;
+            }
+            catch (CancelledException)
+            {
+            }
+            events.Add($"cancelled = {t.Cancelled} {v.Cancelled}; TPL tasks still running = {!gate.Task.IsCompleted} {!gateVoid.Task.IsCompleted}");
+        }
+
+        loop.RunUntilComplete(Main());
+        gate.SetResult(1);
+        gateVoid.SetResult();
+        loop.Close();
+        Assert.Equal(["cancelled at the await: stop", "cancelled at the ValueTask await", "cancelled = True True; TPL tasks still running = True True"], events);
+    }
+
+    [Fact]
     public void TaskCancellationToken_CancellingTheTask_CancelsTheTokenAndItsOperationCanceledEndsTheTaskCancelled()
     {
         var loop = new Loop();

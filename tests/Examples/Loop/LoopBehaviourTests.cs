@@ -193,7 +193,7 @@ public class LoopBehaviourTests
     }
 
     [Fact]
-    public void Cancel_WhileAwaitingSystemTask_LetsItFinishThenRaisesAtTheNextLoopAwait()
+    public void Cancel_WhileAwaitingSystemTask_RaisesAtThatAwaitWithoutWaitingForIt()
     {
         using var loop = new Loop();
         var log = new List<string>();
@@ -201,27 +201,22 @@ public class LoopBehaviourTests
 
         async Coroutine Worker()
         {
-            log.Add("got " + await gate.Task);
             try
             {
-                await Asyncio.Sleep(0);
-                log.Add("not cancelled");
+                log.Add("got " + await gate.Task);
             }
             catch (CancelledException e)
             {
-                log.Add($"cancelled at the next await: {e.CancelMessage}");
+                log.Add($"cancelled at the TPL await: {e.CancelMessage}; TPL task done = {gate.Task.IsCompleted}");
                 throw;
             }
         }
 
         var task = loop.CreateTask(Worker(), name: "W");
-        loop.CallLater(0.01, () =>
-        {
-            log.Add("cancel -> " + task.Cancel("stop"));
-            ThreadPool.QueueUserWorkItem(_ => gate.SetResult("external result"));
-        });
+        loop.CallLater(0.01, () => log.Add("cancel -> " + task.Cancel("stop")));
         Assert.Throws<CancelledException>(() => loop.RunUntilComplete(task));
-        Assert.Equal(["cancel -> True", "got external result", "cancelled at the next await: stop"], log);
+        gate.SetResult("external result");
+        Assert.Equal(["cancel -> True", "cancelled at the TPL await: stop; TPL task done = False"], log);
         Assert.True(task.Cancelled);
     }
 

@@ -43,8 +43,9 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     {
         _coroutine = coroutine;
         IsTask = true;
-        // The process-wide counter moves once per created task, named or not (asyncio's Task-N).
-        _number = TaskNumbers.Next();
+        // The process-wide counter moves once per task created without a name (CPython 3.13's Task-N;
+        // a named task takes no number).
+        _number = name is null ? TaskNumbers.Next() : 0;
         _name = name;
         _context = ExecutionContext.Capture();
         // The name is set before an eager first step runs [stricter]; an eager task needs a running loop.
@@ -230,15 +231,21 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
                 break;
             case TaskCommand.Tags.CancelWaiter:
                 var c = (TaskCommand.CancelWaiter)command;
+                var waiter = _state.Phase.waiter!;
+                // Deep in a chain of tasks awaiting tasks, the cancel is passed on from a loop instead of
+                // a deeper call (a task that is not done always accepts), so the stack does not overflow.
+                if (waiter is ITaskStepper { Done: false } deeper && CancelPropagation.TryDefer(deeper, Text(c.message), this)) break;
                 bool accepted;
                 _forwardingCancel = true;
+                CancelPropagation.Enter();
                 try
                 {
-                    accepted = _state.Phase.waiter!.Cancel(Text(c.message));
+                    accepted = waiter.Cancel(Text(c.message));
                 }
                 finally
                 {
                     _forwardingCancel = false;
+                    CancelPropagation.Leave();
                 }
                 if (!accepted) Apply(TaskState.waiterRefusedCancel(c.message, _state));
                 break;

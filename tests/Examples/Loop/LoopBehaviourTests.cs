@@ -220,6 +220,36 @@ public class LoopBehaviourTests
         Assert.True(task.Cancelled);
     }
 
+    // Cancel propagation deeper than 256 tasks is queued, not recursed: a chain this deep overflowed the
+    // stack before. `dotnet fsi build.fsx soak` (AIO_PROPERTY_SCALE=100) runs it at 1,000,000.
+    [Fact]
+    public void Cancel_HeadOfADeepChainOfTasksAwaitingEachOther_CancelsEveryOneWithoutOverflow()
+    {
+        var depth = int.TryParse(Environment.GetEnvironmentVariable("AIO_PROPERTY_SCALE"), out var scale) && scale >= 100 ? 1_000_000 : 50_000;
+        var loop = new Loop(LoopClock.Virtual);
+        var never = loop.CreateFuture<int>();
+        var tasks = new LoopTask<int>[depth];
+
+        async Coroutine<int> Link(Future<int> next) => await next + 1;
+
+        tasks[depth - 1] = loop.CreateTask(Link(never));
+        for (var i = depth - 2; i >= 0; i--) tasks[i] = loop.CreateTask(Link(tasks[i + 1]));
+        ScenarioRunOnce(loop);
+        Assert.True(tasks[0].Cancel("deep"));
+        Assert.Equal(1, tasks[depth - 1].Cancelling());
+        Assert.True(never.Cancelled);
+        var error = Assert.Throws<CancelledException>(() => loop.RunUntilComplete(tasks[0]));
+        Assert.Equal("deep", error.CancelMessage);
+        Assert.All(tasks, t => Assert.True(t.Cancelled));
+        loop.Close();
+    }
+
+    private static void ScenarioRunOnce(Loop loop)
+    {
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+    }
+
     [Fact]
     public void PublicTypes_ComparedWithImplicitUsings_NoneCollide()
     {

@@ -424,3 +424,27 @@ public class LoopBehaviourTests
         Assert.Contains("use CallSoonThreadsafe", error.Message);
     }
 }
+
+/// <summary>
+/// Task numbers come from a process-wide counter: these run alone (in the conformance ports' collection),
+/// so that no test creating tasks on another thread takes a number in between.
+/// </summary>
+[Collection(nameof(Conformance.ConformanceTests))]
+public class TaskNumberTests
+{
+    // CPython 3.13 (SEMANTICS §3.1): only a task created without a name takes a Task-N number.
+    [Fact]
+    public void CreateTask_NamedTaskBetweenTwoUnnamed_TakesNoNumber()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var first = loop.CreateTask(Asyncio.Sleep(0, 1));
+        var named = loop.CreateTask(Asyncio.Sleep(0, 2), name: "named");
+        var second = loop.CreateTask(Asyncio.Sleep(0, 3));
+        var n1 = long.Parse(first.Name["Task-".Length..]);
+        var n2 = long.Parse(second.Name["Task-".Length..]);
+        Assert.Equal("named", named.Name);
+        Assert.Equal(n1 + 1, n2);
+        loop.RunUntilComplete(second);
+        loop.Close();
+    }
+}

@@ -1,0 +1,142 @@
+using System.Runtime.CompilerServices;
+using Xunit;
+
+namespace Aio.Examples;
+
+/// <summary>
+/// Rules of SEMANTICS §1–§5 that a wrong shell could break while the core's own suite stays green:
+/// each test fails when its rule alone is broken (issue 12's mutation list).
+/// </summary>
+public class ShellRuleTests
+{
+    [Fact]
+    public void AddDoneCallback_OnAFinishedFuture_GoesThroughCallSoonAfterWhatIsQueued()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var order = new List<string>();
+        var f = loop.CreateFuture<int>();
+        f.SetResult(1);
+        loop.CallSoon(() => order.Add("queued first"));
+        f.AddDoneCallback(_ => order.Add("done callback"));
+        Assert.Empty(order);
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        Assert.Equal(["queued first", "done callback"], order);
+        loop.Close();
+    }
+
+    [Fact]
+    public void Gather_TheSameFutureTwice_WatchesItOnce()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var f = loop.CreateFuture<int>();
+        loop.CallSoon(() => _ = Asyncio.Gather(f, f));
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        // One done callback, the gather's own: its repr lists the callbacks.
+        Assert.Equal(1, f.ToString().Split("()").Length - 1);
+        loop.Close();
+    }
+
+    [Fact]
+    public void Sleep_Cancelled_RemovesItsTimerSoTheVirtualClockDoesNotJumpToIt()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var t = loop.CreateTask(Asyncio.Sleep(3600, 0));
+        loop.CallLater(1, () => t.Cancel());
+        Assert.Throws<CancelledException>(() => loop.RunUntilComplete(t));
+        // Run on: with the sleep's timer gone nothing is left, so the clock stays where it was.
+        loop.RunUntilComplete(loop.CreateTask(Asyncio.Sleep(0, 0)));
+        Assert.Equal(1.0, loop.Time());
+        loop.Close();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FailThenCancel(Loop loop, bool cancel)
+    {
+        static async Coroutine<int> Fails()
+        {
+            await Asyncio.Sleep(0);
+            throw new KeyNotFoundException("failed");
+        }
+
+        var t = loop.CreateTask(Fails());
+        while (!t.Done)
+        {
+            loop.CallSoon(loop.Stop);
+            loop.RunForever();
+        }
+        if (cancel) Assert.False(t.Cancel());
+    }
+
+    [Fact]
+    public void Cancel_OnATaskThatFailed_ReturnsFalseAndCountsAsRetrievingItsException()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var reports = new List<string>();
+        loop.SetExceptionHandler((_, c) =>
+        {
+            lock (reports) reports.Add(c.Message);
+        });
+        FailThenCancel(loop, cancel: true);
+        FailThenCancel(loop, cancel: false);
+        for (var i = 0; i < 2; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+        }
+        lock (reports) Assert.Equal(["Task exception was never retrieved"], reports);
+        loop.Close();
+    }
+
+    [Fact]
+    public void AllTasksAndAsyncioRun_SeveralLeftovers_FollowCreationOrder()
+    {
+        var cancelled = new List<string>();
+        var listed = new List<string>();
+
+        async Coroutine Leftover(string name)
+        {
+            try
+            {
+                await Asyncio.Sleep(3600);
+            }
+            catch (CancelledException)
+            {
+                cancelled.Add(name);
+                throw;
+            }
+        }
+
+        async Coroutine Main()
+        {
+            foreach (var name in new[] { "c", "a", "d", "b" }) _ = Asyncio.CreateTask(Leftover(name), name: name);
+            await Asyncio.Sleep(0);
+            listed.AddRange(Asyncio.AllTasks().Select(t => t.Name).Where(n => n.Length == 1));
+        }
+
+        Asyncio.Run(Main(), LoopClock.Virtual);
+        Assert.Equal(["c", "a", "d", "b"], listed);
+        Assert.Equal(["c", "a", "d", "b"], cancelled);
+    }
+
+    [Fact]
+    public void VirtualLoop_OnlyTimerAtInfinity_WaitsForTheInboxInsteadOfJumping()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var fired = false;
+        loop.CallAt(double.PositiveInfinity, () => fired = true);
+        var poster = new Thread(() =>
+        {
+            Thread.Sleep(50);
+            loop.CallSoonThreadsafe(loop.Stop);
+        });
+        poster.Start();
+        loop.RunForever();
+        poster.Join();
+        Assert.False(fired);
+        Assert.Equal(0.0, loop.Time());
+        loop.Close();
+    }
+}

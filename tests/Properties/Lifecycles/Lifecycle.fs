@@ -1,8 +1,11 @@
-namespace Aio.Core
+namespace Aio.Properties
+
+open Aio.Core
 
 /// The task lifecycle as a picture, drawn from `TaskState.transition` itself: every phase is paired
 /// with every kind of input, the transition is run, and each allowed move becomes an edge. The
-/// diagram cannot drift from the table because it is the table's own output.
+/// diagram cannot drift from the table because it is the table's own output. A docs generator: it lives
+/// with the tests, not in the product.
 module Lifecycle =
 
     type private W = | TheWaiter

@@ -18,7 +18,7 @@ namespace Aio;
 /// await foreach (var task in Asyncio.AsCompleted(tasks)) Console.WriteLine(task.Result());
 /// </code>
 /// </example>
-public sealed class AsCompletedIterator<T> : IEnumerable<Coroutine<T>>
+public sealed class AsCompletedIterator<T> : IEnumerable<Coroutine<T>>, IAsyncEnumerable<Future<T>>
 {
     private readonly Future<T>[] _inputs;
     private readonly Loop _loop;
@@ -56,6 +56,24 @@ public sealed class AsCompletedIterator<T> : IEnumerable<Coroutine<T>>
 
     /// <summary>The original futures in completion order, for <c>await foreach</c> inside a coroutine.</summary>
     public AsyncEnumerator GetAsyncEnumerator() => new(this);
+
+    // For code that takes an IAsyncEnumerable: each MoveNextAsync runs the waiting coroutine as a task
+    // of the loop and hands back its TPL view. `await foreach` in a coroutine uses GetAsyncEnumerator above
+    // instead (C# prefers the pattern), with no task and no TPL bridge.
+    IAsyncEnumerator<Future<T>> IAsyncEnumerable<Future<T>>.GetAsyncEnumerator(CancellationToken cancellationToken) =>
+        new TplEnumerator(this, cancellationToken);
+
+    private sealed class TplEnumerator(AsCompletedIterator<T> owner, CancellationToken token) : IAsyncEnumerator<Future<T>>
+    {
+        private readonly AsyncEnumerator _inner = owner.GetAsyncEnumerator();
+
+        public Future<T> Current => _inner.Current;
+
+        public ValueTask<bool> MoveNextAsync() =>
+            new(owner._loop.CreateTask(_inner.MoveNextAsync(), cancellationToken: token).AsTask());
+
+        public ValueTask DisposeAsync() => default;
+    }
 
     /// <summary>
     /// What <c>await foreach</c> drives: <see cref="MoveNextAsync"/> is a coroutine, so the loop task

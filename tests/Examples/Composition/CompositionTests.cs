@@ -371,6 +371,20 @@ public class CompositionTests
     }
 
     [Fact]
+    public void AsCompleted_AsAnIAsyncEnumerable_YieldsTheOriginalFuturesInCompletionOrder() => Assert.Equal(
+        "fast slow\n",
+        Run(async o =>
+        {
+            var slow = Asyncio.CreateTask(Asyncio.Sleep(0.02, "slow"));
+            var fast = Asyncio.CreateTask(Asyncio.Sleep(0.01, "fast"));
+            IAsyncEnumerable<Future<string>> inCompletionOrder = Asyncio.AsCompleted([slow, fast]);
+            var names = new List<string>();
+            await using var e = inCompletionOrder.GetAsyncEnumerator();
+            while (await e.MoveNextAsync()) names.Add(e.Current.Result());
+            o.WriteLine(string.Join(" ", names));
+        }));
+
+    [Fact]
     public void AsCompleted_Coroutines_ResultsInCompletionOrder() => Assert.Equal(
         "b a\n",
         Run(async o =>

@@ -301,12 +301,13 @@ public class Future<T> : Future
     public Task<T> AsTask()
     {
         var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (Loop.IsRunning && Loop.RunningOnThisThread != Loop) Loop.CallSoonThreadsafe(() => Bridge(completion));
-        else Bridge(completion);
+        if (Loop.IsRunning && Loop.RunningOnThisThread != Loop) Loop.CallSoonThreadsafe(() => BridgeTo(completion));
+        else BridgeTo(completion);
         return completion.Task;
     }
 
-    private void Bridge(TaskCompletionSource<T> completion)
+    // Completes `completion` like this future, now or when it is done (on the loop's thread).
+    internal void BridgeTo(TaskCompletionSource<T> completion)
     {
         if (Done) CopyTo(completion);
         else AddDoneCallbackNoContext(_ => CopyTo(completion));

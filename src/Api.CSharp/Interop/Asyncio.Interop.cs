@@ -63,13 +63,7 @@ public static partial class Asyncio
         {
             try
             {
-                var task = loop.CreateTask(coroutine);
-                task.AddDoneCallbackNoContext(_ =>
-                {
-                    if (task.Cancelled) completion.TrySetCanceled();
-                    else if (task.Exception() is { } error) completion.TrySetException(error);
-                    else completion.TrySetResult(task.Result());
-                });
+                loop.CreateTask(coroutine).BridgeTo(completion);
             }
             catch (Exception e)
             {

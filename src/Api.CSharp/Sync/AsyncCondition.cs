@@ -24,15 +24,14 @@ public sealed class AsyncCondition
     private readonly AsyncLock _lock;
     private ConditionState _state = ConditionStateModule.create();
     private LoopBinding _binding;
-    private readonly Dictionary<long, SyncWaiter> _waiters = [];
-    private readonly Action<long> _withdrawn;
+    private readonly SyncWaiters _waiters;
 
     /// <summary>Creates a condition over <paramref name="lock"/>, or over a new lock of its own.</summary>
     /// <param name="lock">The lock to share, or null.</param>
     public AsyncCondition(AsyncLock? @lock = null)
     {
         _lock = @lock ?? new AsyncLock();
-        _withdrawn = id => _state = ConditionStateModule.withdraw(id, _state);
+        _waiters = new SyncWaiters(id => _state = ConditionStateModule.withdraw(id, _state));
     }
 
     /// <summary>True while a task holds the lock.</summary>
@@ -65,8 +64,7 @@ public sealed class AsyncCondition
         {
             try
             {
-                var waiter = new SyncWaiter(loop, id, _withdrawn);
-                _waiters[id] = waiter;
+                var waiter = _waiters.Add(loop, id);
                 try
                 {
                     await waiter;
@@ -102,7 +100,7 @@ public sealed class AsyncCondition
             // This wait may have consumed a notification: another waiter gets it instead.
             var (next, woken) = ConditionStateModule.passOnAfterFailure(_state);
             _state = next;
-            Wake(woken);
+            _waiters.Wake(woken);
             throw;
         }
     }
@@ -132,7 +130,7 @@ public sealed class AsyncCondition
         var result = ConditionStateModule.notify(n, _lock.Locked, _state);
         if (result.IsError) throw new InvalidOperationException(ConditionStateModule.misuseMessage(result.ErrorValue));
         _state = result.ResultValue.Item1;
-        Wake(result.ResultValue.Item2);
+        _waiters.Wake(result.ResultValue.Item2);
     }
 
     /// <summary>Wakes every waiter, in waiting order.</summary>
@@ -143,12 +141,7 @@ public sealed class AsyncCondition
         var result = ConditionStateModule.notifyAll(_lock.Locked, _state);
         if (result.IsError) throw new InvalidOperationException(ConditionStateModule.misuseMessage(result.ErrorValue));
         _state = result.ResultValue.Item1;
-        Wake(result.ResultValue.Item2);
-    }
-
-    private void Wake(Microsoft.FSharp.Collections.FSharpList<long> ids)
-    {
-        foreach (var id in ids) _waiters[id].Wake();
+        _waiters.Wake(result.ResultValue.Item2);
     }
 
     /// <summary>asyncio's repr: <c>&lt;AsyncCondition [locked, waiters:2]&gt;</c>.</summary>

@@ -21,11 +21,10 @@ public sealed class AsyncEvent
 {
     private EventState _state = EventStateModule.create();
     private LoopBinding _binding;
-    private readonly Dictionary<long, SyncWaiter> _waiters = [];
-    private readonly Action<long> _withdrawn;
+    private readonly SyncWaiters _waiters;
 
     /// <summary>Creates an event that is not set.</summary>
-    public AsyncEvent() => _withdrawn = id => _state = EventStateModule.withdraw(id, _state);
+    public AsyncEvent() => _waiters = new SyncWaiters(id => _state = EventStateModule.withdraw(id, _state));
 
     /// <summary>True between <see cref="Set"/> and <see cref="Clear"/> (asyncio's <c>is_set()</c>).</summary>
     public bool IsSet => _state.IsSet;
@@ -37,7 +36,7 @@ public sealed class AsyncEvent
         _binding.CheckThread();
         var (state, woken) = EventStateModule.set(_state);
         _state = state;
-        foreach (var id in woken) _waiters[id].Wake();
+        _waiters.Wake(woken);
     }
 
     /// <summary>Clears the flag: later <see cref="Wait"/> calls suspend until the next <see cref="Set"/>.</summary>
@@ -59,8 +58,7 @@ public sealed class AsyncEvent
         var loop = _binding.Bind(this);
         _state = state;
         var id = waiting.Value;
-        var waiter = new SyncWaiter(loop, id, _withdrawn);
-        _waiters[id] = waiter;
+        var waiter = _waiters.Add(loop, id);
         try
         {
             await waiter;

@@ -22,15 +22,14 @@ public sealed class AsyncLock
 {
     private LockState _state = LockStateModule.create();
     private LoopBinding _binding;
-    private readonly Dictionary<long, SyncWaiter> _waiters = [];
-    private readonly Action<long> _withdrawn;
+    private readonly SyncWaiters _waiters;
     private readonly SyncOperation<bool> _acquire;
     private readonly SyncOperation<Releaser> _scope;
 
     /// <summary>Creates an unlocked lock.</summary>
     public AsyncLock()
     {
-        _withdrawn = id => _state = LockStateModule.withdraw(id, _state);
+        _waiters = new SyncWaiters(id => _state = LockStateModule.withdraw(id, _state));
         _acquire = new AcquireOperation(this);
         _scope = new ScopeOperation(this);
     }
@@ -60,10 +59,8 @@ public sealed class AsyncLock
         if (result.IsError) throw new InvalidOperationException("Lock is not acquired.");
         var (state, woken) = result.ResultValue;
         _state = state;
-        if (woken.IsSome) Wake(woken.Value);
+        _waiters.Wake(woken);
     }
-
-    private void Wake(long id) => _waiters[id].Wake();
 
     private bool TryAcquireNow()
     {
@@ -84,8 +81,7 @@ public sealed class AsyncLock
         _state = state;
         if (step.IsAcquiredAtOnce) return true;
         var id = step.waiter;
-        var waiter = new SyncWaiter(loop, id, _withdrawn);
-        _waiters[id] = waiter;
+        var waiter = _waiters.Add(loop, id);
         try
         {
             await waiter;
@@ -95,7 +91,7 @@ public sealed class AsyncLock
             _waiters.Remove(id);
             var (left, woken) = LockStateModule.abandonedWait(id, _state);
             _state = left;
-            if (woken.IsSome) Wake(woken.Value);
+            _waiters.Wake(woken);
             throw;
         }
         _waiters.Remove(id);

@@ -24,10 +24,8 @@ public class AsyncQueue<T>
 {
     private QueueState _state;
     private LoopBinding _binding;
-    private readonly Dictionary<long, SyncWaiter> _getters = [];
-    private readonly Dictionary<long, SyncWaiter> _putters = [];
-    private readonly Action<long> _getterWithdrawn;
-    private readonly Action<long> _putterWithdrawn;
+    private readonly SyncWaiters _getters;
+    private readonly SyncWaiters _putters;
     private readonly AsyncEvent _finished = new();
     private readonly SyncOperation<T> _get;
 
@@ -38,8 +36,8 @@ public class AsyncQueue<T>
         _state = QueueStateModule.create(maxSize);
         _finished.Set();
         _get = new GetOperation(this);
-        _getterWithdrawn = id => _state = QueueStateModule.withdrawGetter(id, _state);
-        _putterWithdrawn = id => _state = QueueStateModule.withdrawPutter(id, _state);
+        _getters = new SyncWaiters(id => _state = QueueStateModule.withdrawGetter(id, _state));
+        _putters = new SyncWaiters(id => _state = QueueStateModule.withdrawPutter(id, _state));
     }
 
     // ---- the store: which item comes out next is the only thing the kinds of queue change ----------
@@ -143,8 +141,8 @@ public class AsyncQueue<T>
         for (var i = 0; i < dropped; i++) Take();
         _state = state;
         if (finished) _finished.Set();
-        foreach (var id in getters) _getters[id].Wake();
-        foreach (var id in putters) _putters[id].Wake();
+        _getters.Wake(getters);
+        _putters.Wake(putters);
     }
 
     /// <summary>asyncio's repr: <c>&lt;AsyncQueue maxsize=2 _queue=['a'] _getters[1] tasks=1&gt;</c>.</summary>
@@ -168,11 +166,11 @@ public class AsyncQueue<T>
         _ => new QueueShutDownException(),
     };
 
-    private void Carry(QueueEffects effects, Dictionary<long, SyncWaiter> line)
+    private void Carry(QueueEffects effects, SyncWaiters line)
     {
         if (effects.ClearFinished) _finished.Clear();
         if (effects.SetFinished) _finished.Set();
-        if (effects.Wake.IsSome) line[effects.Wake.Value].Wake();
+        line.Wake(effects.Wake);
     }
 
     private bool TryGetNow(out T item)
@@ -197,8 +195,7 @@ public class AsyncQueue<T>
             if (step.IsProceed) return GetNowait();
             if (step.IsRefuseShutDown) throw new QueueShutDownException();
             var id = step.waiter;
-            var getter = new SyncWaiter(_binding.Bind(this), id, _getterWithdrawn);
-            _getters[id] = getter;
+            var getter = _getters.Add(_binding.Bind(this), id);
             try
             {
                 await getter;
@@ -238,8 +235,7 @@ public class AsyncQueue<T>
             }
             if (step.IsRefuseShutDown) throw new QueueShutDownException();
             var id = step.waiter;
-            var putter = new SyncWaiter(_binding.Bind(this), id, _putterWithdrawn);
-            _putters[id] = putter;
+            var putter = _putters.Add(_binding.Bind(this), id);
             try
             {
                 await putter;

@@ -22,8 +22,7 @@ public class AsyncSemaphore
 {
     private SemaphoreState _state;
     private LoopBinding _binding;
-    private readonly Dictionary<long, SyncWaiter> _waiters = [];
-    private readonly Action<long> _withdrawn;
+    private readonly SyncWaiters _waiters;
     private readonly SyncOperation<bool> _acquire;
     private readonly SyncOperation<Releaser> _scope;
 
@@ -37,7 +36,7 @@ public class AsyncSemaphore
         var created = SemaphoreStateModule.create(value, bounded);
         if (created.IsError) throw new ArgumentException(SemaphoreStateModule.misuseMessage(created.ErrorValue));
         _state = created.ResultValue;
-        _withdrawn = id => _state = SemaphoreStateModule.withdraw(id, _state);
+        _waiters = new SyncWaiters(id => _state = SemaphoreStateModule.withdraw(id, _state));
         _acquire = new AcquireOperation(this);
         _scope = new ScopeOperation(this);
     }
@@ -65,7 +64,7 @@ public class AsyncSemaphore
         if (result.IsError) throw new ArgumentException(SemaphoreStateModule.misuseMessage(result.ErrorValue));
         var (state, woken) = result.ResultValue;
         _state = state;
-        if (woken.IsSome) _waiters[woken.Value].Wake();
+        _waiters.Wake(woken);
     }
 
     private bool TryAcquireNow()
@@ -84,8 +83,7 @@ public class AsyncSemaphore
         _state = state;
         if (step.IsAcquiredAtOnce) return true;
         var id = step.waiter;
-        var waiter = new SyncWaiter(loop, id, _withdrawn);
-        _waiters[id] = waiter;
+        var waiter = _waiters.Add(loop, id);
         var cancelled = false;
         try
         {
@@ -101,7 +99,7 @@ public class AsyncSemaphore
             _waiters.Remove(id);
             var (left, woken) = SemaphoreStateModule.waitEnded(id, cancelled, _state);
             _state = left;
-            foreach (var next in woken) _waiters[next].Wake();
+            _waiters.Wake(woken);
         }
         return true;
     }

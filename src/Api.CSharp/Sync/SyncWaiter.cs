@@ -48,3 +48,32 @@ internal struct LoopBinding
     // Refuses a call from another thread while the bound loop runs, before anything changes.
     public readonly void CheckThread() => _loop?.CheckThread();
 }
+
+// A primitive's waiters' futures, by the ids its core state names them with: the shell side of the
+// WaiterQueue. One per line of waiters (a queue has two).
+internal sealed class SyncWaiters(Action<long> withdrawn)
+{
+    private readonly Dictionary<long, SyncWaiter> _byId = [];
+
+    // The future waiter `id` awaits; cancelling it reports the waiter withdrawn.
+    public SyncWaiter Add(Loop loop, long id)
+    {
+        var waiter = new SyncWaiter(loop, id, withdrawn);
+        _byId[id] = waiter;
+        return waiter;
+    }
+
+    public void Remove(long id) => _byId.Remove(id);
+
+    public void Wake(long id) => _byId[id].Wake();
+
+    public void Wake(Microsoft.FSharp.Core.FSharpValueOption<long> id)
+    {
+        if (id.IsSome) Wake(id.Value);
+    }
+
+    public void Wake(IEnumerable<long> ids)
+    {
+        foreach (var id in ids) Wake(id);
+    }
+}

@@ -218,7 +218,7 @@ match target with
     test
         [ ("AIO_PROPERTY_SCALE", "100") ]
         [ "--filter"
-          "FullyQualifiedName~Aio.Properties|FullyQualifiedName~CallSoonThreadsafe_EightThreadsStorm|FullyQualifiedName~Cancel_HeadOfADeepChain" ]
+          "FullyQualifiedName~Aio.Properties|FullyQualifiedName~CallSoonThreadsafe_EightThreadsStorm|FullyQualifiedName~Cancel_HeadOfADeepChain|FullyQualifiedName~AwaitInline_ChainDeeperThanTheStack" ]
 // Rewrites docs/task-lifecycle.md from the core's transition table (a test fails while it is stale).
 | "diagram" ->
     test [ ("AIO_UPDATE_DIAGRAM", "1") ] [ "--filter"; "FullyQualifiedName~LifecycleDiagram" ]

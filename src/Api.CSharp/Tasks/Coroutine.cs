@@ -69,7 +69,7 @@ public abstract class Coroutine<T> : ICoroutine, IResumable
         if (_status != CoroutineStatus.Created)
             throw new InvalidOperationException($"Coroutine {Name}() was already started: a coroutine can be awaited or run as a task only once. Call the async method again for a new one.");
         _status = CoroutineStatus.Running;
-        MoveNext();
+        InlineChain.Run(this);
     }
 
     internal void SetResult(T value)
@@ -89,7 +89,7 @@ public abstract class Coroutine<T> : ICoroutine, IResumable
         _status = CoroutineStatus.Completed;
         var continuation = _continuation;
         _continuation = null;
-        continuation?.Resume();
+        if (continuation is not null) InlineChain.Run(continuation);
     }
 
     internal void OnCompleted(IResumable continuation) => _continuation = continuation;

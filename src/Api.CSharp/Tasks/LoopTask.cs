@@ -316,6 +316,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
             if (error is not null) interrupt.Raise(error);
         }
         var caller = eager ? Loop.SwapCurrentTask(this) : null;
+        var callerDepth = eager ? InlineChain.EnterStep() : 0;
         if (!eager) Loop.EnterTask(this);
         StepEnd end;
         try
@@ -334,7 +335,11 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         }
         finally
         {
-            if (eager) Loop.SwapCurrentTask(caller);
+            if (eager)
+            {
+                Loop.SwapCurrentTask(caller);
+                InlineChain.LeaveStep(callerDepth);
+            }
             else Loop.LeaveTask(this);
             // The task's context carries on from where this step left it (asyncio runs every step in the
             // task's own context, so a value set before an await is still there after it).

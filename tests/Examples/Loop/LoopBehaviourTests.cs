@@ -244,6 +244,41 @@ public class LoopBehaviourTests
         loop.Close();
     }
 
+    // An inline await deeper than the trampoline's limit is driven by the outermost frame instead of
+    // nesting: a chain of 40,000 coroutines awaiting each other overflowed the stack before. Down and up
+    // once synchronously, then again across a suspension at the innermost one. `dotnet fsi build.fsx
+    // soak` runs it at 1,000,000.
+    [Fact]
+    public void AwaitInline_ChainDeeperThanTheStack_RunsInOneTaskWithoutOverflow()
+    {
+        var depth = int.TryParse(Environment.GetEnvironmentVariable("AIO_PROPERTY_SCALE"), out var scale) && scale >= 100 ? 1_000_000 : 100_000;
+        var log = new List<string>();
+
+        async Coroutine<int> Chain(int n, bool suspend)
+        {
+            if (n == 0)
+            {
+                if (suspend) await Asyncio.Sleep(0);
+                log.Add("innermost " + (Asyncio.CurrentTask()?.Name ?? "no task"));
+                return 0;
+            }
+            return await Chain(n - 1, suspend) + 1;
+        }
+
+        async Coroutine<string> Main()
+        {
+            log.Add("main " + Asyncio.CurrentTask()!.Name);
+            var straight = await Chain(depth, suspend: false);
+            var suspended = await Chain(depth, suspend: true);
+            return $"{straight} {suspended}";
+        }
+
+        var d = depth.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal($"{d} {d}", Asyncio.Run(Main()));
+        Assert.Equal(3, log.Count);
+        Assert.Equal(["innermost " + log[0][5..], "innermost " + log[0][5..]], log[1..]);
+    }
+
     private static void ScenarioRunOnce(Loop loop)
     {
         loop.CallSoon(loop.Stop);

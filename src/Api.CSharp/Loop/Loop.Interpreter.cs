@@ -109,6 +109,7 @@ public sealed partial class Loop
         {
             Interlocked.Exchange(ref _posted, 0);
             DeliverFinalizerReports();
+            if (Tasks.SweepDue) Tasks.Sweep();
             // In submission order; one cancelled meanwhile is skipped when its turn comes, like any other.
             while (_inbox.TryDequeue(out var handle)) CallSoonInternal(handle);
         }
@@ -243,6 +244,14 @@ public sealed partial class Loop
         while (_inbox.TryDequeue(out _)) { }
         _providerWake?.Dispose();
         DeliverFinalizerReports();
+        Tasks.Close();
+    }
+
+    // After a collection, from the finalizer thread: the next iteration sweeps the task registry.
+    internal void WakeForSweep()
+    {
+        Volatile.Write(ref _posted, 1);
+        _signal.Set();
     }
 
     // Called by an UnretrievedReport's finalizer. A running loop gets the report on its own thread;

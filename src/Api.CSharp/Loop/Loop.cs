@@ -42,14 +42,16 @@ public sealed partial class Loop : IDisposable
     private readonly ConcurrentQueue<ExceptionContext> _finalizerReports = new();
     private int _runningForReports;
     private readonly ManualResetEventSlim _signal = new(false);
-    // all_tasks(): the unfinished tasks in creation order, as a list threaded through the tasks
-    // themselves, so registering costs no allocation and finishing is O(1).
-    private ITaskStepper? _firstLive, _lastLive;
+    // all_tasks(), holding a parked task only weakly.
+    internal TaskRegistry Tasks { get; }
 
     /// <summary>Creates a loop that is not running and not current anywhere.</summary>
     /// <param name="clock">Real monotonic time (default) or a virtual clock for tests.</param>
-    public Loop(LoopClock clock = LoopClock.Monotonic) =>
+    public Loop(LoopClock clock = LoopClock.Monotonic)
+    {
         _policy = clock == LoopClock.Virtual ? ClockPolicy.VirtualClock : ClockPolicy.RealClock;
+        Tasks = new TaskRegistry(this);
+    }
 
     /// <summary>
     /// Creates a loop whose real clock is <paramref name="timeProvider"/>: its time is the provider's
@@ -63,6 +65,7 @@ public sealed partial class Loop : IDisposable
         ArgumentNullException.ThrowIfNull(timeProvider);
         _policy = ClockPolicy.RealClock;
         _provider = timeProvider;
+        Tasks = new TaskRegistry(this);
     }
 
     // The real clock, when it is not the Stopwatch: a given TimeProvider.
@@ -110,15 +113,7 @@ public sealed partial class Loop : IDisposable
     // Iterations started so far: lets tests count iterations between two points exactly.
     internal long Iterations => _state.Iterations;
 
-    internal IReadOnlyList<ILoopTask> LiveTasks
-    {
-        get
-        {
-            var tasks = new List<ILoopTask>();
-            for (var t = _firstLive; t is not null; t = t.NextLive) tasks.Add(t);
-            return tasks;
-        }
-    }
+    internal IReadOnlyList<ILoopTask> LiveTasks => Tasks.Live();
 
     // ---- scheduling ----------------------------------------------------------------------------------
 
@@ -315,23 +310,6 @@ public sealed partial class Loop : IDisposable
 
     /// <summary>The factory set by <see cref="SetTaskFactory"/>, or null for the default.</summary>
     public LoopTaskFactory? GetTaskFactory() => _taskFactory;
-
-    internal void Register(ITaskStepper task)
-    {
-        task.PrevLive = _lastLive;
-        if (_lastLive is null) _firstLive = task;
-        else _lastLive.NextLive = task;
-        _lastLive = task;
-    }
-
-    internal void Unregister(ITaskStepper task)
-    {
-        if (task.PrevLive is null) _firstLive = task.NextLive;
-        else task.PrevLive.NextLive = task.NextLive;
-        if (task.NextLive is null) _lastLive = task.PrevLive;
-        else task.NextLive.PrevLive = task.PrevLive;
-        task.PrevLive = task.NextLive = null;
-    }
 
     internal void EnterTask(ITaskStepper task)
     {

@@ -21,4 +21,16 @@ internal interface ITaskStepper : ILoopTask
     ITaskStepper? PrevLive { get; set; }
 
     ITaskStepper? NextLive { get; set; }
+
+    // TaskRegistry's bookkeeping: the creation order, the weak slot once parked (1-based, 0 for none), and
+    // what a "destroyed but pending" report names once the task is gone.
+    long Seq { get; set; }
+
+    int WeakSlot { get; set; }
+
+    string? ExplicitName { get; }
+
+    long Number { get; }
+
+    object CoroutineNameSource { get; }
 }

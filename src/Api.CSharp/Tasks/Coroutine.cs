@@ -43,6 +43,10 @@ public abstract class Coroutine<T> : ICoroutine, IResumable
 
     private protected abstract Type MachineType { get; }
 
+    // What Name is computed from, without computing it: kept by TaskRegistry for a report made after the
+    // coroutine is gone.
+    internal object NameSource => OwnName ?? (object)MachineType;
+
     // The state machine's next step.
     private protected abstract void MoveNext();
 

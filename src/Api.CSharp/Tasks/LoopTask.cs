@@ -51,7 +51,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         // The name is set before an eager first step runs [stricter]; an eager task needs a running loop.
         var (state, commands) = eager && loop.IsRunning ? TaskState.createEager<Future>() : TaskState.create<Future>();
         _state = state;
-        loop.Register(this);
+        loop.Tasks.Register(this);
         Interpret(commands);
     }
 
@@ -60,12 +60,26 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     {
         // Formatted on first use, as CPython 3.12 does: most tasks are never asked their name.
         get => _name ??= $"Task-{_number}";
-        set => _name = value ?? throw new ArgumentNullException(nameof(value), "A task's name cannot be null; pass a string.");
+        set
+        {
+            _name = value ?? throw new ArgumentNullException(nameof(value), "A task's name cannot be null; pass a string.");
+            Loop.Tasks.Renamed(this);
+        }
     }
 
     ITaskStepper? ITaskStepper.PrevLive { get; set; }
 
     ITaskStepper? ITaskStepper.NextLive { get; set; }
+
+    long ITaskStepper.Seq { get; set; }
+
+    int ITaskStepper.WeakSlot { get; set; }
+
+    string? ITaskStepper.ExplicitName => _name;
+
+    long ITaskStepper.Number => _number;
+
+    object ITaskStepper.CoroutineNameSource => _coroutine.NameSource;
 
     /// <summary>
     /// A token that is cancelled when this task is cancelled (the first accepted <see cref="Cancel"/>):
@@ -374,6 +388,8 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 
     void ITaskStepper.Suspend(Future waiter, IResumable continuation, WaiterKind kind)
     {
+        // From its first wait on, only what holds that waiter keeps the task alive (TaskRegistry).
+        if (((ITaskStepper)this).WeakSlot == 0) Loop.Tasks.Park(this);
         _resume = continuation;
         _suspendedOn = waiter;
         _suspendUninterruptible = kind.IsUninterruptibleWaiter;
@@ -394,7 +410,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 
     private void Finish(TaskEnd end)
     {
-        Loop.Unregister(this);
+        Loop.Tasks.Unregister(this);
         _linked.Dispose();
         switch (end)
         {

@@ -1,0 +1,82 @@
+using System.Runtime.CompilerServices;
+using Xunit;
+
+namespace Aio.Examples;
+
+/// <summary>
+/// A pending task that nothing references any more is collected and reported, as CPython's
+/// <c>Task.__del__</c> does (issue 12, point 6); the tasks something still holds stay in AllTasks, in
+/// creation order.
+/// </summary>
+public class DroppedTaskTests
+{
+    private static async Coroutine WaitForever(Loop loop) => await loop.CreateFuture<int>();
+
+    private static async Coroutine WaitOn(Future<int> gate) => await gate;
+
+    // Apart from the test, so that no local of the test's frame keeps a task alive.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Abandon(Loop loop, int count)
+    {
+        for (var i = 0; i < count; i++) loop.CreateTask(WaitForever(loop), name: i == 0 ? "first dropped" : null);
+    }
+
+    private static void RunOnce(Loop loop)
+    {
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+    }
+
+    [Fact]
+    public void AbandonedPendingTasks_AfterACollection_AreReportedAndLeaveAllTasks()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var reports = new List<ExceptionContext>();
+        loop.SetExceptionHandler((_, context) => reports.Add(context));
+        var gate = loop.CreateFuture<int>();
+        var kept = loop.CreateTask(WaitOn(gate), name: "kept");
+        Abandon(loop, 100_000);
+        var lateKept = loop.CreateTask(WaitOn(gate), name: "late kept");
+        RunOnce(loop);
+        var notStarted = loop.CreateTask(WaitOn(gate), name: "not started");
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        RunOnce(loop);
+
+        Assert.Equal(100_000, reports.Count);
+        Assert.All(reports, r => Assert.Equal("Task was destroyed but it is pending!", r.Message));
+        Assert.Equal("<Task pending name='first dropped' coro=<WaitForever()>>", reports[0]["task"]);
+        Assert.Matches(@"^<Task pending name='Task-\d+' coro=<WaitForever\(\)>>$", (string)reports[1]["task"]!);
+        Assert.Equal(["kept", "late kept", "not started"], Asyncio.AllTasks(loop).Select(t => t.Name));
+
+        gate.SetResult(1);
+        loop.RunUntilComplete(Asyncio.Gather(kept, lateKept, notStarted));
+        Assert.Empty(Asyncio.AllTasks(loop));
+        Assert.Equal(100_000, reports.Count);
+        loop.Close();
+    }
+
+    [Fact]
+    public void APendingTaskSomethingHolds_SurvivesCollections_AndFinishesNormally()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var reports = new List<string>();
+        loop.SetExceptionHandler((_, context) => reports.Add(context.Message));
+        var gate = loop.CreateFuture<int>();
+        var task = loop.CreateTask(WaitOn(gate), name: "held through its waiter");
+        RunOnce(loop);
+        task = null;
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        RunOnce(loop);
+        Assert.Empty(reports);
+        Assert.Equal(["held through its waiter"], Asyncio.AllTasks(loop).Select(t => t.Name));
+        gate.SetResult(1);
+        RunOnce(loop);
+        Assert.Empty(Asyncio.AllTasks(loop));
+        Assert.Null(task);
+        loop.Close();
+    }
+}

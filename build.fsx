@@ -64,7 +64,8 @@ let test (env: (string * string) list) (extra: string list) =
 let fsSources () =
     [ "src"; "tests" ]
     |> List.collect (fun d ->
-        Directory.GetFiles(Path.Combine(root, d), "*.fs", SearchOption.AllDirectories)
+        [| "*.fs"; "*.fsi" |]
+        |> Array.collect (fun pattern -> Directory.GetFiles(Path.Combine(root, d), pattern, SearchOption.AllDirectories))
         |> Array.filter (fun f -> not (f.Contains "/obj/" || f.Contains "/bin/"))
         |> Array.toList)
     |> List.map (fun f -> Path.GetRelativePath(root, f))

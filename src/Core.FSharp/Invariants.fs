@@ -1,10 +1,7 @@
 namespace Aio.Core
 
-/// Structural invariants of the core's values, checked by the property suite after every transition.
-/// Each returns the list of violations (empty when the value is well formed).
 module Invariants =
 
-    /// The loop state's structure: queue bounds, snapshot inside the queue, timer runs in order, closed means empty.
     let checkLoop (s: LoopState<'H>) : string list =
         let timerKeys = TimerQueue.toList s.Timers |> List.map fst
 
@@ -23,7 +20,6 @@ module Invariants =
                 "a closed loop still holds work"
         ]
 
-    /// The task state's bookkeeping: no negative count, no pending cancel without a request or after done.
     let checkTask (s: TaskState<'W>) : string list =
         [
             if s.CancelRequests < 0 then
@@ -34,7 +30,6 @@ module Invariants =
                 "a pending cancel without a cancel request"
         ]
 
-    /// The future state's payloads: a failure always carries an exception.
     let checkFuture (s: FutureState<'T, 'Cb>) : string list =
         match s with
         | Failed(e, _) when obj.ReferenceEquals(e, null) -> [ "a future failed with a null exception" ]

@@ -1,31 +1,18 @@
 namespace Aio.Core
 
-/// How one of gather's children ended, read by the shell without retrieving anything.
 type ChildOutcome =
     | ChildSucceeded
     | ChildFailed
     | ChildCancelled
 
-/// What gather does when a child ends (SEMANTICS §6).
 type GatherDecision =
-    /// Other children are still running.
     | WaitForMore
-    /// Finish the gather with this child's exception (a CancelledError for a cancelled child) at once;
-    /// the other children keep running.
     | FailWithChildError
-    /// The gather already finished: this child's failure is consumed, never reported as unretrieved.
     | ConsumeLateError
-    /// The gather already finished and this child has nothing to report.
     | Ignore
-    /// Every child is done after gather.cancel(): the gather raises CancelledError with that message,
-    /// even if the children swallowed the request, and even with return_exceptions.
     | RaiseCancelled of message: string option
-    /// Every child is done: the gather's result is one entry per argument, in argument order. Without
-    /// return_exceptions every child succeeded; with it, a failed child's entry is its exception and a
-    /// cancelled child's a CancelledError.
     | CompleteWithResults
 
-/// gather's bookkeeping over its distinct children (an argument passed twice is one child).
 [<Struct>]
 type GatherState =
     {
@@ -38,7 +25,6 @@ type GatherState =
 
 module GatherState =
 
-    /// A gather over this many distinct children, none finished yet.
     let start distinct returnExceptions =
         {
             Distinct = distinct
@@ -48,7 +34,6 @@ module GatherState =
             CancelMessage = None
         }
 
-    /// A child ended; `outerDone` says whether the gather itself already finished.
     let childDone (outcome: ChildOutcome) (outerDone: bool) (s: GatherState) : struct (GatherState * GatherDecision) =
         let s = { s with Finished = s.Finished + 1 }
 
@@ -65,7 +50,6 @@ module GatherState =
             | _ when s.CancelRequested -> struct (s, RaiseCancelled s.CancelMessage)
             | _ -> struct (s, CompleteWithResults)
 
-    /// gather.cancel(msg) passed the request to the children; if any accepted, the gather remembers it.
     let cancelRequested (anyAccepted: bool) (message: string option) (s: GatherState) =
         if anyAccepted then
             { s with

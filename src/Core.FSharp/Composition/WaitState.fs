@@ -1,23 +1,17 @@
 namespace Aio.Core
 
-/// When `wait` returns (asyncio's FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED).
 type WaitCondition =
     | UntilFirstCompleted
     | UntilFirstException
     | UntilAllCompleted
 
-/// What the shell does when a watched future ends or the timeout fires.
 [<Struct>]
 type WaitRelease =
     {
-        /// Wake the waiting task (if not woken already) and cancel the timeout handle.
         Release: bool
-        /// Read the child's exception, which marks it retrieved, as asyncio's FIRST_EXCEPTION test does.
         RetrieveException: bool
     }
 
-/// wait()'s bookkeeping (SEMANTICS §7): how many watched futures are still to finish. It never raises
-/// a child's exception and never cancels anything; it only says when the waiter is released.
 [<Struct>]
 type WaitState =
     {
@@ -28,7 +22,6 @@ type WaitState =
 
 module WaitState =
 
-    /// A wait over this many distinct futures, done or not: every one gets a done callback.
     let start (count: int) (condition: WaitCondition) =
         {
             Remaining = count
@@ -36,7 +29,6 @@ module WaitState =
             Released = false
         }
 
-    /// A watched future ended with this outcome.
     let childDone (outcome: ChildOutcome) (s: WaitState) : struct (WaitState * WaitRelease) =
         let remaining = s.Remaining - 1
         // asyncio's test, in its order: the count first, then the condition; only FIRST_EXCEPTION reads
@@ -60,7 +52,6 @@ module WaitState =
                     RetrieveException = retrieve
                 })
 
-    /// The timeout fired: whatever is done now is the answer.
     let timedOut (s: WaitState) : struct (WaitState * WaitRelease) =
         struct ({ s with Released = true },
                 {

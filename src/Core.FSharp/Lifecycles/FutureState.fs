@@ -1,11 +1,5 @@
 namespace Aio.Core
 
-/// The lifecycle of a future (SEMANTICS §2): PENDING, then exactly one terminal state.
-/// Values and exceptions are opaque payloads ('T, exn) so that states compare and print in
-/// property tests; 'Cb is whatever the shell registers as a done callback (a delegate in C#,
-/// an int in tests). Callbacks are kept newest first, so registering one is a single cons. Most
-/// awaited futures have exactly one callback (the awaiting task's wakeup): `PendingOne` holds it
-/// without a list cell.
 type FutureState<'T, 'Cb> =
     | Pending of callbacksNewestFirst: 'Cb list
     | PendingOne of callback: 'Cb
@@ -13,7 +7,6 @@ type FutureState<'T, 'Cb> =
     | Failed of error: exn * retrieved: bool
     | Cancelled of message: string option
 
-/// What `result()` / `exception()` tell the caller, as data the shell turns into a value or a throw.
 [<Struct>]
 type FutureRead<'T> =
     | NotReady
@@ -21,9 +14,6 @@ type FutureRead<'T> =
     | ReadError of error: exn
     | CancelledRead of message: string option
 
-/// The outcome of a completion attempt. `Completed` carries the callbacks to schedule with
-/// call_soon, in registration order (`CompletedOne` the single one, without a list);
-/// `AlreadyDone` is misuse the shell reports as InvalidStateException.
 [<Struct>]
 type Completion<'Cb> =
     | Completed of callbacksInOrder: 'Cb list
@@ -63,20 +53,16 @@ type private CachedFuture<'T, 'Cb>() =
         else
             NoValue
 
-/// Pure transitions of SEMANTICS §2.2–§2.3. Each returns the next state and a named outcome.
 module FutureState =
 
-    /// A new pending future (one shared value per type: a future costs nothing until used).
     let pending<'T, 'Cb> : FutureState<'T, 'Cb> = CachedFuture<'T, 'Cb>.Pending
 
-    /// done(): true in the three terminal states.
     let isDone s =
         match s with
         | Pending _
         | PendingOne _ -> false
         | _ -> true
 
-    /// cancelled(): true only when cancelled.
     let isCancelled s =
         match s with
         | Cancelled _ -> true
@@ -102,14 +88,10 @@ module FutureState =
         | NullReference when isNull (box v) -> CachedFuture<'T, 'Cb>.SucceededDefault
         | _ -> Succeeded v
 
-    /// set_result(v): PENDING to FINISHED(v), handing back the callbacks; AlreadyDone otherwise.
     let setResult v s = complete (succeeded v) s
 
-    /// set_exception(e): PENDING to FINISHED(e), not yet retrieved; AlreadyDone otherwise.
     let setException e s = complete (Failed(e, false)) s
 
-    /// cancel(msg): true only from PENDING. On a failed future it still marks the exception
-    /// retrieved (CPython does the same through Task.cancel / Future.cancel's __log_traceback reset).
     let cancel message s =
         let cancelled =
             match message with
@@ -123,7 +105,6 @@ module FutureState =
         | Failed(e, _) -> struct (Failed(e, true), AlreadyDone)
         | _ -> struct (s, AlreadyDone)
 
-    /// result(): reading a failure marks it retrieved.
     let result s =
         match s with
         | Pending _
@@ -132,10 +113,8 @@ module FutureState =
         | Failed(e, _) -> struct (Failed(e, true), ReadError e)
         | Cancelled m -> struct (s, CancelledRead m)
 
-    /// exception(): like result(), but a success reads as "no exception" (Value of the success).
     let exceptionOf s = result s
 
-    /// add_done_callback: on a done future the callback is returned to be scheduled at once.
     let addCallback cb s =
         match s with
         | Pending [] -> struct (PendingOne cb, false)
@@ -143,7 +122,6 @@ module FutureState =
         | PendingOne first -> struct (Pending [ cb; first ], false)
         | _ -> struct (s, true)
 
-    /// remove_done_callback: removes every registration equal to cb and returns how many.
     let removeCallback cb s =
         match s with
         | Pending cbs ->
@@ -152,26 +130,22 @@ module FutureState =
         | PendingOne c when c = cb -> struct (pending, 1)
         | _ -> struct (s, 0)
 
-    /// Registered callbacks in registration order (for repr's cb=[…] and tests).
     let callbacks s =
         match s with
         | Pending cbs -> inOrder cbs
         | PendingOne cb -> [ cb ]
         | _ -> []
 
-    /// True when the future failed and nobody retrieved the exception: the "never retrieved" report.
     let unretrieved s =
         match s with
         | Failed(_, false) -> true
         | _ -> false
 
-    /// The exception was consumed elsewhere (a combinator read it): no "never retrieved" report.
     let markRetrieved s =
         match s with
         | Failed(e, false) -> Failed(e, true)
         | _ -> s
 
-    /// asyncio's state word for repr: pending, finished or cancelled.
     let stateWord s =
         match s with
         | Pending _

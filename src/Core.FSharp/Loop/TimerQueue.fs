@@ -2,8 +2,6 @@ namespace Aio.Core
 
 open System
 
-/// A timer's place in the queue: by deadline, then by registration sequence, which makes equal
-/// deadlines run in registration order for any number of timers (SEMANTICS §1.3 [stricter]).
 [<Struct; CustomEquality; CustomComparison>]
 type TimerKey =
     {
@@ -44,19 +42,6 @@ type private Run<'T> =
 
     member r.Count = r.Items.Length - r.Start
 
-/// A persistent min-queue of timers ordered by TimerKey, built for the loop's pattern: many timers
-/// added in one iteration, popped in deadline order in batches.
-///
-/// New timers go to an unsorted list (adding is one list cell). When some of them are due, or a
-/// cancel needs them placed, they are sorted into a run: an immutable sorted array. Runs are kept
-/// at sizes that at least double from the newest to the oldest (two runs of similar size are
-/// merged), so there are O(log n) of them and every timer is copied O(log n) times over its life.
-/// Popping a batch moves each run's start past its due prefix; the arrays are shared, not copied.
-///
-/// Cancelling is lazy, as in asyncio: the key joins a set and the timer is dropped when it reaches
-/// the head of its run, so no run starts with a cancelled timer and the earliest timer is always
-/// live (SEMANTICS §1.2 step 1 holds by construction); when cancelled timers outnumber live ones,
-/// the runs are rebuilt without them, so a storm of cancelled long timers does not pin memory.
 // A class, not a struct: the loop state holds it in one reference, so copying the loop state on the
 // hot path (every call_soon) costs one write barrier for it, not one per field.
 type TimerQueue<'T> =
@@ -114,7 +99,6 @@ module TimerQueue =
 
         src
 
-    /// No timers.
     let empty<'T> : TimerQueue<'T> =
         {
             Incoming = []
@@ -125,10 +109,8 @@ module TimerQueue =
             Cancelled = Set.empty
         }
 
-    /// Live (not cancelled) timers.
     let count (q: TimerQueue<'T>) = q.Live
 
-    /// No live timer.
     let isEmpty (q: TimerQueue<'T>) = q.Live = 0
 
     // Merges two sorted runs into one new array.
@@ -205,7 +187,6 @@ module TimerQueue =
                 Runs = pushRun { Items = items; Start = 0 } q.Runs
             }
 
-    /// Adds a timer; keys are unique (their sequence numbers are).
     let add key (x: 'T) (q: TimerQueue<'T>) =
         { q with
             Incoming = { Key = key; Item = x } :: q.Incoming
@@ -246,7 +227,6 @@ module TimerQueue =
             Cancelled = Set.empty
         }
 
-    /// Cancels a timer that is in the queue (the caller knows from the handle's life that it is).
     let remove (key: TimerKey) (q: TimerQueue<'T>) =
         // Placing the new timers first means a cancelled one is always in a run, where trimming
         // the heads finds it.
@@ -265,7 +245,6 @@ module TimerQueue =
         else
             q
 
-    /// The earliest live timer's key (no run starts with a cancelled timer, and Incoming holds none).
     let tryEarliest (q: TimerQueue<'T>) : TimerKey voption =
         let mutable earliest =
             if q.IncomingCount > 0 then
@@ -374,22 +353,16 @@ module TimerQueue =
             struct (Array.map project due, q')
         | _ -> struct (Array.empty, q)
 
-    /// Removes every timer whose deadline is before `endTime`, returning them in (deadline, seq) order.
     let popDue endTime (q: TimerQueue<'T>) : struct ((TimerKey * 'T) list * TimerQueue<'T>) =
         let struct (due, q') = popDueAs (fun e -> e.Key, e.Item) endTime q
         struct (List.ofArray due, q')
 
-    /// popDue without the keys: the payloads of the due timers, in firing order (the loop's hot path).
     let popDueItems endTime (q: TimerQueue<'T>) : struct ('T[] * TimerQueue<'T>) = popDueAs (fun e -> e.Item) endTime q
 
-    /// Live timers in firing order.
     let toList (q: TimerQueue<'T>) =
         (compacted q).Runs
         |> List.collect (fun r -> [ for i in r.Start .. r.Items.Length - 1 -> r.Items[i].Key, r.Items[i].Item ])
 
-    /// The representation's invariants: every run sorted and not empty, holding no more popped slots
-    /// than live ones, no run starting with a cancelled timer, no cancelled timer waiting unsorted —
-    /// and so the earliest timer is live.
     let isWellFormed (q: TimerQueue<'T>) =
         let sorted (r: Run<'T>) =
             r.Count > 0

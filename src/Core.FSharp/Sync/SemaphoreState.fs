@@ -1,31 +1,24 @@
 namespace Aio.Core
 
-/// asyncio.Semaphore and BoundedSemaphore (SEMANTICS §13): a count of permits and a FIFO line. A woken
-/// waiter has its permit reserved (the count already went down); if it is cancelled before it runs, the
-/// permit goes back and is passed on. Newcomers queue behind live waiters even when permits are free.
 [<Struct>]
 type SemaphoreState =
     {
         Value: int
-        /// The initial value of a BoundedSemaphore, which may not be exceeded.
         Bound: int voption
         Waiters: WaiterQueue
     }
 
-/// A misuse of a semaphore, reported as ValueError with asyncio's text.
 type SemaphoreMisuse =
     | NegativeInitialValue
     | ReleasedTooManyTimes
 
 module SemaphoreState =
 
-    /// asyncio's message for a misuse.
     let misuseMessage misuse =
         match misuse with
         | NegativeInitialValue -> "Semaphore initial value must be >= 0"
         | ReleasedTooManyTimes -> "BoundedSemaphore released too many times"
 
-    /// A semaphore with `value` permits; `bounded` makes release() refuse to exceed it.
     let create (value: int) (bounded: bool) : Result<SemaphoreState, SemaphoreMisuse> =
         if value < 0 then
             Error NegativeInitialValue
@@ -37,11 +30,9 @@ module SemaphoreState =
                     Waiters = WaiterQueue.empty
                 }
 
-    /// locked(): no permit, or a live waiter in line (it must run first).
     let locked (s: SemaphoreState) =
         s.Value = 0 || WaiterQueue.hasLive s.Waiters
 
-    /// acquire(): a permit at once unless locked; otherwise wait in line.
     let acquire (s: SemaphoreState) : struct (SemaphoreState * AcquireStep) =
         if not (locked s) then
             struct ({ s with Value = s.Value - 1 }, AcquiredAtOnce)
@@ -74,15 +65,11 @@ module SemaphoreState =
 
         go s []
 
-    /// The waiter's future was cancelled.
     let withdraw (id: int64) (s: SemaphoreState) =
         { s with
             Waiters = WaiterQueue.withdraw id s.Waiters
         }
 
-    /// The waiter's await ended: normally (it holds its reserved permit) or with CancelledError. A waiter
-    /// woken but cancelled before it ran gives its permit back. Either way, free permits then wake as many
-    /// waiters as they allow.
     let waitEnded (id: int64) (cancelled: bool) (s: SemaphoreState) : SemaphoreState * int64 list =
         let status = WaiterQueue.statusOf id s.Waiters
 
@@ -99,7 +86,6 @@ module SemaphoreState =
 
         wakeWhileFree s
 
-    /// release(): one more permit, handed to the first waiting waiter if there is one.
     let release (s: SemaphoreState) : Result<struct (SemaphoreState * int64 voption), SemaphoreMisuse> =
         match s.Bound with
         | ValueSome bound when s.Value >= bound -> Error ReleasedTooManyTimes

@@ -1,0 +1,101 @@
+namespace Aio.Core
+
+/// The lifecycle of a future (SEMANTICS §2): PENDING, then exactly one terminal state.
+/// Values and exceptions are opaque payloads ('T, exn) so that states compare and print in
+/// property tests; 'Cb is whatever the shell registers as a done callback (a delegate in C#,
+/// an int in tests). Callbacks are kept newest first, so registering one is a single cons. Most
+/// awaited futures have exactly one callback (the awaiting task's wakeup): `PendingOne` holds it
+/// without a list cell.
+type FutureState<'T, 'Cb> =
+    | Pending of callbacksNewestFirst: 'Cb list
+    | PendingOne of callback: 'Cb
+    | Succeeded of value: 'T
+    | Failed of error: exn * retrieved: bool
+    | Cancelled of message: string option
+
+/// What `result()` / `exception()` tell the caller, as data the shell turns into a value or a throw.
+[<NoComparison; Struct>]
+type FutureRead<'T> =
+    | NotReady
+    | Value of value: 'T
+    | ReadError of error: exn
+    | CancelledRead of message: string option
+
+/// The outcome of a completion attempt. `Completed` carries the callbacks to schedule with
+/// call_soon, in registration order (`CompletedOne` the single one, without a list);
+/// `AlreadyDone` is misuse the shell reports as InvalidStateException.
+[<Struct>]
+type Completion<'Cb> =
+    | Completed of callbacksInOrder: 'Cb list
+    | CompletedOne of callback: 'Cb
+    | AlreadyDone
+
+type private DefaultSharing =
+    | NoValue
+    | NullReference
+    | EveryValue
+
+type private CachedFuture<'T, 'Cb> =
+
+    new: unit -> CachedFuture<'T, 'Cb>
+
+    static member CancelledNoMessage: FutureState<'T, 'Cb>
+
+    static member Pending: FutureState<'T, 'Cb>
+
+    static member SharesDefault: DefaultSharing
+
+    static member SucceededDefault: FutureState<'T, 'Cb>
+
+/// Pure transitions of SEMANTICS §2.2–§2.3. Each returns the next state and a named outcome.
+module FutureState =
+
+    /// A new pending future (one shared value per type: a future costs nothing until used).
+    val pending<'T, 'Cb> : FutureState<'T, 'Cb>
+
+    /// done(): true in the three terminal states.
+    val isDone: s: FutureState<'a, 'b> -> bool
+
+    /// cancelled(): true only when cancelled.
+    val isCancelled: s: FutureState<'a, 'b> -> bool
+
+    val private inOrder: cbs: 'Cb list -> 'Cb list
+
+    val private complete:
+        terminal: FutureState<'a, 'b> -> s: FutureState<'a, 'b> -> struct (FutureState<'a, 'b> * Completion<'b>)
+
+    val private succeeded: v: 'T -> FutureState<'T, 'Cb>
+
+    /// set_result(v): PENDING to FINISHED(v), handing back the callbacks; AlreadyDone otherwise.
+    val setResult: v: 'a -> s: FutureState<'a, 'b> -> struct (FutureState<'a, 'b> * Completion<'b>)
+
+    /// set_exception(e): PENDING to FINISHED(e), not yet retrieved; AlreadyDone otherwise.
+    val setException: e: exn -> s: FutureState<'a, 'b> -> struct (FutureState<'a, 'b> * Completion<'b>)
+
+    /// cancel(msg): true only from PENDING. On a failed future it still marks the exception
+    /// retrieved (CPython does the same through Task.cancel / Future.cancel's __log_traceback reset).
+    val cancel: message: string option -> s: FutureState<'a, 'b> -> struct (FutureState<'a, 'b> * Completion<'b>)
+
+    /// result(): reading a failure marks it retrieved.
+    val result: s: FutureState<'a, 'b> -> struct (FutureState<'a, 'b> * FutureRead<'a>)
+
+    /// exception(): like result(), but a success reads as "no exception" (Value of the success).
+    val exceptionOf: s: FutureState<'a, 'b> -> struct (FutureState<'a, 'b> * FutureRead<'a>)
+
+    /// add_done_callback: on a done future the callback is returned to be scheduled at once.
+    val addCallback: cb: 'a -> s: FutureState<'b, 'a> -> struct (FutureState<'b, 'a> * bool)
+
+    /// remove_done_callback: removes every registration equal to cb and returns how many.
+    val removeCallback: cb: 'a -> s: FutureState<'b, 'a> -> struct (FutureState<'b, 'a> * int) when 'a: equality
+
+    /// Registered callbacks in registration order (for repr's cb=[…] and tests).
+    val callbacks: s: FutureState<'a, 'b> -> 'b list
+
+    /// True when the future failed and nobody retrieved the exception: the "never retrieved" report.
+    val unretrieved: s: FutureState<'a, 'b> -> bool
+
+    /// The exception was consumed elsewhere (a combinator read it): no "never retrieved" report.
+    val internal markRetrieved: s: FutureState<'a, 'b> -> FutureState<'a, 'b>
+
+    /// asyncio's state word for repr: pending, finished or cancelled.
+    val stateWord: s: FutureState<'a, 'b> -> string

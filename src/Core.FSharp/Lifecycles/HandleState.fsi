@@ -1,0 +1,36 @@
+namespace Aio.Core
+
+/// A handle's own life: queued until it runs or is cancelled; both are final (a task's step handle is
+/// re-armed for its next step, which starts a new life). A struct: a handle holds it inline, and
+/// changing it is a plain integer store.
+[<Struct>]
+type HandleLife =
+
+    /// Waiting: in the ready queue, or (a timer) in the timer queue.
+    | Queued
+
+    /// A timer that fell due and moved to the ready queue.
+    | Due
+    | Ran
+    | CancelledHandle
+
+module HandleState =
+
+    /// Handle.cancel(): idempotent. True when a timer is still in the timer queue and must leave it
+    /// (a ready entry, or a timer that fell due, is skipped when its turn comes: see HandleState.shouldRun).
+    val cancel: life: HandleLife -> struct (HandleLife * bool)
+
+    /// A task's step handle starts a new life for its next step (a task never has two steps queued).
+    val rearm: HandleLife -> HandleLife
+
+    /// A timer moved from the timer queue to the ready queue.
+    val fallDue: life: HandleLife -> HandleLife
+
+    /// The loop is about to run it.
+    val run: life: HandleLife -> HandleLife
+
+    /// cancelled(): true once cancel() came before the handle ran.
+    val isCancelled: life: HandleLife -> bool
+
+    /// Whether the loop runs the handle when its turn comes in the iteration: not if it was cancelled.
+    val shouldRun: life: HandleLife -> bool

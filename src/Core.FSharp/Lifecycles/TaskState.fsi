@@ -1,0 +1,270 @@
+namespace Aio.Core
+
+/// Why a step is resumed with an error instead of normally (SEMANTICS §3.2, step 4).
+type StepFault =
+
+    /// The coroutine awaited its own task.
+    | AwaitedItself
+
+    /// The coroutine awaited a future bound to another loop.
+    | WaiterOfOtherLoop
+
+/// How the waiter a task was suspended on ended; its wakeup callback reports this.
+type WaiterOutcome =
+    | WaiterSucceeded
+
+    /// Awaiting it raises an exception that is not a cancellation.
+    | WaiterFailed
+
+    /// Awaiting it raises a CancelledError (it was cancelled, or failed with one).
+    | WaiterCancelled
+
+/// The argument of a scheduled step: step(None), a wakeup from the waiter, or step(RuntimeError).
+type StepInput =
+    | Go
+    | WakeFrom of WaiterOutcome
+    | Fault of StepFault
+
+/// How the shell must resume the coroutine. With `Send` the awaiter reads its own outcome
+/// (a cancelled waiter raises its own CancelledException there, keeping its message).
+type Resume =
+    | Send
+    | ThrowCancelled of message: string option
+    | ThrowFault of StepFault
+
+/// How the coroutine left a step.
+type StepEnd =
+    | Returned
+    | RaisedCancelled of message: string option
+    | Raised
+
+    /// Suspended on a pending future. The shell says whether that future is the task itself or of
+    /// another loop, because only it can compare identities.
+    | SuspendedOn of waiterKind: WaiterKind
+
+    /// A bare yield (sleep(0)).
+    | Yielded
+
+and WaiterKind =
+
+    /// A pending loop future: cancelling the task cancels it.
+    | OrdinaryWaiter
+
+    /// A bridge to something outside the loop (a .NET Task): it cannot be
+    /// interrupted, so a cancel request waits and is delivered at the coroutine's next await.
+    | UninterruptibleWaiter
+
+    /// The task awaited itself.
+    | ItselfAsWaiter
+
+    /// The future belongs to another loop.
+    | OtherLoopWaiter
+
+/// The terminal outcome a task hands to its future.
+type TaskEnd =
+    | EndReturned
+    | EndRaised
+    | EndCancelled of message: string option
+
+/// Commands for the shell, in the order they must be carried out.
+type TaskCommand =
+
+    /// call_soon(step, input)
+    | ScheduleStep of StepInput
+
+    /// Run the coroutine now, resumed this way.
+    | RunCoroutine of Resume
+
+    /// Run the first step now, inside create_task, as the current task for its duration (an eager task,
+    /// SEMANTICS §3.8); the task that called create_task is current again afterwards.
+    | RunEagerly
+
+    /// waiter.add_done_callback(wakeup), for the waiter of the phase the transition ends in. The
+    /// waiter is named by the phase, not the command, so that this command is one shared value.
+    | AddWakeup
+
+    /// waiter.cancel(message), for the waiter of the phase. A plain future or task that is pending
+    /// accepts; a waiter that declines (a gather whose children have all finished) is reported back
+    /// as `WaiterRefusedCancel`.
+    | CancelWaiter of message: string option
+
+    /// Complete the task's future with this outcome (its done callbacks follow from FutureState).
+    | Finish of TaskEnd
+
+/// Where a task is in its life. 'W is the shell's reference to a waiter future. A struct, so that
+/// suspending (the phase naming its waiter) allocates nothing.
+[<Struct>]
+type TaskPhase<'W> =
+
+    /// Created; its first step is queued and no statement of the coroutine has run.
+    | NotStarted
+
+    /// A later step is queued (after a yield, or a bad await).
+    | Scheduled
+
+    /// Its coroutine is executing a step.
+    | Running
+
+    /// Parked on a waiter; the waiter's done callback (the wakeup) resumes it.
+    | Suspended of waiter: 'W * interruptible: bool
+
+    /// Terminal; the outcome lives in the task's FutureState.
+    | Done
+
+/// The task-specific part of a task (the future part is a FutureState beside it), as a struct so that a
+/// transition allocates nothing. `MustCancel` is asyncio's pending cancel: a request not yet handed
+/// to a waiter.
+[<Struct>]
+type TaskState<'W> =
+    {
+        Phase: TaskPhase<'W>
+        CancelRequests: int
+        MustCancel: bool
+        CancelMessage: string option
+    }
+
+/// The commands of one transition, in order: at most two, held inline so that the hot path (a step
+/// that yields, resumes or suspends) allocates nothing.
+[<Struct>]
+type Commands =
+    {
+        Count: int
+        First: TaskCommand
+        Second: TaskCommand
+    }
+
+    member ToList: unit -> TaskCommand list
+
+/// What `cancel()` answered.
+type CancelAnswer =
+    | CancelAccepted
+    | CancelRefused
+
+/// Every input of the task lifecycle, for the single transition function.
+type TaskInput<'W> =
+
+    /// A queued step (first step, after a yield, a wakeup, or a fault) starts.
+    | StepStarts of StepInput
+
+    /// The coroutine handed control back.
+    | StepEnds of StepEnd * waiter: 'W voption
+
+    /// cancel(msg); waiterDone says whether the current waiter (if any) is already done.
+    | CancelRequested of message: string option * waiterDone: bool
+
+    /// uncancel()
+    | Uncancel
+
+    /// The waiter answered false to `CancelWaiter`: the request stays with the task, as a pending
+    /// cancel delivered when it next resumes (asyncio's must_cancel after a refused waiter.cancel()).
+    | WaiterRefusedCancel of message: string option
+
+/// A transition that the current phase does not allow: a shell bug, never user misuse.
+exception IllegalTaskTransition of phase: string * input: string
+
+type private CachedCommands =
+
+    new: unit -> CachedCommands
+
+    static member AddWakeup: TaskCommand
+
+    static member FinishRaised: TaskCommand
+
+    static member FinishReturned: TaskCommand
+
+    static member RunSend: TaskCommand
+
+    static member ScheduleGo: TaskCommand
+
+/// The task lifecycle (SEMANTICS §3.2–§3.5) as one transition table. `transition` is the table; the
+/// shell calls the named entry points (`startStep`, `endStep`, `cancel`, `uncancel`, …), which are
+/// its rows, so that it need not allocate an input value per step.
+module TaskState =
+
+    val private none: Commands
+
+    val private one: c: TaskCommand -> Commands
+
+    val private two: a: TaskCommand -> b: TaskCommand -> Commands
+
+    val private wakeSucceeded: StepInput
+
+    val private wakeFailed: StepInput
+
+    val private wakeCancelled: StepInput
+
+    /// The wakeup input for a waiter's outcome (shared instances: a wakeup allocates nothing).
+    val wakeFrom: outcome: WaiterOutcome -> StepInput
+
+    val private suspendedOrdinary: StepEnd
+
+    val private suspendedUninterruptible: StepEnd
+
+    val private suspendedItself: StepEnd
+
+    val private suspendedOtherLoop: StepEnd
+
+    /// The step ending "suspended on a waiter of this kind" (shared instances).
+    val suspendedOn: kind: WaiterKind -> StepEnd
+
+    /// create_task: the first step is scheduled at once (laziness is the coroutine's).
+    val create: unit -> struct (TaskState<'W> * Commands)
+
+    /// create_task with eager start on a running loop: the first step runs inside the call.
+    val createEager: unit -> struct (TaskState<'W> * Commands)
+
+    /// The phase's name, as the lifecycle diagram and error messages show it.
+    val phaseName: p: TaskPhase<'W> -> string
+
+    /// The input's name, as the lifecycle diagram and error messages show it.
+    val inputName: i: TaskInput<'W> -> string
+
+    val private illegal: s: TaskState<'W> -> i: TaskInput<'W> -> 'a
+
+    [<System.Runtime.CompilerServices.MethodImpl(enum<System.Runtime.CompilerServices.MethodImplOptions> (8))>]
+    val private illegalStart: input: StepInput -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
+
+    [<System.Runtime.CompilerServices.MethodImpl(enum<System.Runtime.CompilerServices.MethodImplOptions> (8))>]
+    val private illegalEnd:
+        stepEnd: StepEnd -> waiter: 'W voption -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
+
+    [<System.Runtime.CompilerServices.MethodImpl(enum<System.Runtime.CompilerServices.MethodImplOptions> (8))>]
+    val private startThrowing:
+        input: StepInput -> interruptible: bool -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
+
+    /// A queued step starts (SEMANTICS §3.2 steps 1–3): a pending cancel replaces the incoming
+    /// input, except an incoming cancellation, whose message is kept (the first message wins).
+    /// Allowed: a first step (Go) from NotStarted; Go or a fault from Scheduled; a wakeup from Suspended.
+    val startStep: input: StepInput -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
+
+    [<System.Runtime.CompilerServices.MethodImpl(enum<System.Runtime.CompilerServices.MethodImplOptions> (8))>]
+    val private ended: stepEnd: StepEnd -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
+
+    [<System.Runtime.CompilerServices.MethodImpl(enum<System.Runtime.CompilerServices.MethodImplOptions> (8))>]
+    val private suspendedCancelling: waiter: 'W -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
+
+    /// The coroutine handed control back (SEMANTICS §3.2 step 4). Allowed only while Running.
+    val endStep: stepEnd: StepEnd -> waiter: 'W voption -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
+
+    /// cancel(msg) (SEMANTICS §3.4): a waiter that is not done is cancelled (and accepts); otherwise
+    /// the request waits as a pending cancel. The answer is refused only once the task is done.
+    val cancel:
+        message: string option ->
+        waiterDone: bool ->
+        s: TaskState<'W> ->
+            struct (TaskState<'W> * CancelAnswer * Commands)
+
+    /// uncancel(): reaching 0 withdraws a request not yet handed to a waiter (CPython 3.13).
+    val uncancel: s: TaskState<'W> -> struct (TaskState<'W> * Commands)
+
+    /// The waiter refused the cancel the task passed on: it stays with the task as a pending cancel.
+    val waiterRefusedCancel: message: string option -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
+
+    /// The transition table: every (phase, input) pair the lifecycle allows, by its row.
+    val transition: input: TaskInput<'W> -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
+
+    /// True once the task reached its terminal phase.
+    val isDone: s: TaskState<'W> -> bool
+
+    /// repr's "cancelling": pending with at least one cancel request.
+    val isCancelling: s: TaskState<'W> -> bool

@@ -153,7 +153,7 @@ public class Future<T> : Future
     {
         Loop.CheckThread();
         if (IsTask) throw new InvalidOperationException("Task does not support set_result operation");
-        Complete(FutureState.setResult(value, _state), "SetResult");
+        Complete(FutureState.onLoop(Loop.IsClosed, _state, FutureState.setResult(value, _state)), "SetResult");
     }
 
     /// <summary>Completes the future with an exception and schedules its done callbacks.</summary>
@@ -186,8 +186,8 @@ public class Future<T> : Future
 
     private protected bool CancelCore(string? message)
     {
-        var (state, completion) = FutureState.cancel(Message(message), _state);
-        if (!completion.IsAlreadyDone) RefuseOnClosedLoop(completion);
+        var (state, completion) = FutureState.onLoop(Loop.IsClosed, _state, FutureState.cancel(Message(message), _state));
+        if (completion.IsRefusedLoopClosed) throw LoopClosed();
         _state = state;
         Report?.Disarm();
         if (completion.IsAlreadyDone) return false;
@@ -195,11 +195,11 @@ public class Future<T> : Future
         return true;
     }
 
-    private protected void SucceedCore(T value) => Complete(FutureState.setResult(value, _state), "SetResult");
+    private protected void SucceedCore(T value) => Complete(FutureState.onLoop(Loop.IsClosed, _state, FutureState.setResult(value, _state)), "SetResult");
 
     private protected void FailCore(Exception exception, string operation)
     {
-        Complete(FutureState.setException(exception, _state), operation);
+        Complete(FutureState.onLoop(Loop.IsClosed, _state, FutureState.setException(exception, _state)), operation);
         var report = new UnretrievedReport(this, exception);
         _outcomeDetail = report;
         Loop.TrackForDebug(report);
@@ -216,18 +216,13 @@ public class Future<T> : Future
         var (state, completion) = transition;
         if (completion.IsAlreadyDone)
             throw new InvalidStateException($"{operation} on a future that is already {StateWord}: a future completes once. Check Done before completing it.");
-        RefuseOnClosedLoop(completion);
+        if (completion.IsRefusedLoopClosed) throw LoopClosed();
         _state = state;
         ScheduleCallbacks(completion);
     }
 
-    // A completion whose callbacks a closed loop can no longer run is refused before anything changes
-    // (asyncio raises "Event loop is closed" from the callbacks' call_soon).
-    private void RefuseOnClosedLoop(Completion<DoneCallback> completion)
-    {
-        if (Loop.IsClosed && (completion.IsCompletedOne || !completion.callbacksInOrder!.IsEmpty))
-            throw new InvalidOperationException("Event loop is closed");
-    }
+    // asyncio raises it from the callbacks' call_soon; the core refused the completion before anything changed.
+    private static InvalidOperationException LoopClosed() => new("Event loop is closed");
 
     private void ScheduleCallbacks(Completion<DoneCallback> completion)
     {
@@ -320,22 +315,11 @@ public class Future<T> : Future
         else completion.TrySetResult(Result());
     }
 
-    internal override WaiterOutcome Outcome => _state switch
-    {
-        FutureState<T, DoneCallback>.Cancelled => WaiterOutcome.WaiterCancelled,
-        // A future that failed with a CancelledException (a gather whose child was cancelled) raises a
-        // cancellation at the await, so a pending cancel must keep that error, as for a cancelled waiter.
-        FutureState<T, DoneCallback>.Failed f when f.error is CancelledException => WaiterOutcome.WaiterCancelled,
-        FutureState<T, DoneCallback>.Failed => WaiterOutcome.WaiterFailed,
-        _ => WaiterOutcome.WaiterSucceeded,
-    };
+    internal override WaiterOutcome Outcome => TaskState.waiterOutcome(s_isCancellation, _state);
 
-    internal override ChildOutcome ChildOutcome => _state switch
-    {
-        FutureState<T, DoneCallback>.Cancelled => ChildOutcome.ChildCancelled,
-        FutureState<T, DoneCallback>.Failed => ChildOutcome.ChildFailed,
-        _ => ChildOutcome.ChildSucceeded,
-    };
+    private static readonly FSharpFunc<Exception, bool> s_isCancellation = FuncConvert.FromFunc<Exception, bool>(static e => e is CancelledException);
+
+    internal override ChildOutcome ChildOutcome => GatherStateModule.childOutcome(_state);
 
     internal override string? CancelMessageOrNull =>
         _state is FutureState<T, DoneCallback>.Cancelled c && FSharpOption<string>.get_IsSome(c.message) ? c.message!.Value : null;

@@ -25,6 +25,12 @@ type GatherState =
 
 module GatherState =
 
+    let childOutcome child =
+        match child with
+        | FutureState.Cancelled _ -> ChildCancelled
+        | FutureState.Failed _ -> ChildFailed
+        | _ -> ChildSucceeded
+
     let start distinct returnExceptions =
         {
             Distinct = distinct

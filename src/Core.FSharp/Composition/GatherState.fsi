@@ -44,6 +44,10 @@ type GatherState =
 
 module GatherState =
 
+    /// How a finished child counts for a combinator: by its state alone (a child that failed with a
+    /// cancellation is a failure here, as CPython's gather sees it).
+    val childOutcome: child: FutureState<'T, 'Cb> -> ChildOutcome
+
     /// A gather over this many distinct children, none finished yet.
     val start: distinct: int -> returnExceptions: bool -> GatherState
 

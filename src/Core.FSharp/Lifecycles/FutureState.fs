@@ -19,6 +19,7 @@ type Completion<'Cb> =
     | Completed of callbacksInOrder: 'Cb list
     | CompletedOne of callback: 'Cb
     | AlreadyDone
+    | RefusedLoopClosed
 
 // Which results of a type are the type's default and so may share one Succeeded state.
 type private DefaultSharing =
@@ -104,6 +105,12 @@ module FutureState =
         | PendingOne cb -> struct (cancelled, CompletedOne cb)
         | Failed(e, _) -> struct (Failed(e, true), AlreadyDone)
         | _ -> struct (s, AlreadyDone)
+
+    let onLoop loopClosed (before: FutureState<'T, 'Cb>) (struct (_, completion: Completion<'Cb>) as transition) =
+        match completion with
+        | CompletedOne _ when loopClosed -> struct (before, RefusedLoopClosed)
+        | Completed(_ :: _) when loopClosed -> struct (before, RefusedLoopClosed)
+        | _ -> transition
 
     let result s =
         match s with

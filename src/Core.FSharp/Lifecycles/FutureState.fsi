@@ -30,6 +30,10 @@ type Completion<'Cb> =
     | CompletedOne of callback: 'Cb
     | AlreadyDone
 
+    /// The loop is closed and the future has callbacks it could no longer schedule: nothing changed
+    /// (asyncio raises "Event loop is closed" from their call_soon, before the state moves).
+    | RefusedLoopClosed
+
 type private DefaultSharing =
     | NoValue
     | NullReference
@@ -75,6 +79,14 @@ module FutureState =
     /// cancel(msg): true only from PENDING. On a failed future it still marks the exception
     /// retrieved (CPython does the same through Task.cancel / Future.cancel's __log_traceback reset).
     val cancel: message: string option -> s: FutureState<'a, 'b> -> struct (FutureState<'a, 'b> * Completion<'b>)
+
+    /// A completion (setResult, setException or cancel applied to `before`) on the future's loop: refused,
+    /// with `before` unchanged, when the loop is closed and callbacks would have to be scheduled.
+    val onLoop:
+        loopClosed: bool ->
+        before: FutureState<'a, 'b> ->
+        transition: struct (FutureState<'a, 'b> * Completion<'b>) ->
+            struct (FutureState<'a, 'b> * Completion<'b>)
 
     /// result(): reading a failure marks it retrieved.
     val result: s: FutureState<'a, 'b> -> struct (FutureState<'a, 'b> * FutureRead<'a>)

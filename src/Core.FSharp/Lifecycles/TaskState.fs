@@ -127,6 +127,15 @@ module TaskState =
         | WaiterFailed -> wakeFailed
         | WaiterCancelled -> wakeCancelled
 
+    let waiterOutcome isCancellation waiter =
+        match waiter with
+        | FutureState.Cancelled _ -> WaiterCancelled
+        // Awaiting it raises a cancellation all the same (a gather whose child was cancelled fails with
+        // one), so a pending cancel must keep that error, as for a cancelled waiter.
+        | FutureState.Failed(e, _) when isCancellation e -> WaiterCancelled
+        | FutureState.Failed _ -> WaiterFailed
+        | _ -> WaiterSucceeded
+
     let private suspendedOrdinary = SuspendedOn OrdinaryWaiter
     let private suspendedUninterruptible = SuspendedOn UninterruptibleWaiter
     let private suspendedItself = SuspendedOn ItselfAsWaiter

@@ -193,6 +193,11 @@ module TaskState =
 
     val private wakeCancelled: StepInput
 
+    /// How a finished waiter reads to the task that awaited it: cancelled when it was cancelled or when it
+    /// failed with an exception `isCancellation` recognises (the shell's CancelledException), failed
+    /// otherwise when it failed, else succeeded.
+    val waiterOutcome: isCancellation: (exn -> bool) -> waiter: FutureState<'T, 'Cb> -> WaiterOutcome
+
     /// The wakeup input for a waiter's outcome (shared instances: a wakeup allocates nothing).
     val wakeFrom: outcome: WaiterOutcome -> StepInput
 

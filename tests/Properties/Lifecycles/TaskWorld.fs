@@ -125,6 +125,7 @@ let private scheduleCallbacks w waiter (completion: Completion<int>) =
         emit w (WaiterDone(waiter, w.Loop.Iterations))
         callSoon w (WakeJob(tid, waiter))
     | AlreadyDone -> ()
+    | RefusedLoopClosed -> failwith "the task world never closes its loop"
 
 // The waiter commands act on the waiter of the phase the transition ended in.
 let private waiterOf (t: TaskSim) =

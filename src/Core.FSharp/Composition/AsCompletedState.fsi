@@ -52,8 +52,6 @@ module AsCompletedState =
     /// as_completed over `count` distinct inputs.
     val start: count: int -> hasTimeout: bool -> AsCompletedState
 
-    val private put: item: AsCompletedItem -> s: AsCompletedState -> AsCompletedState * AsCompletedCommand list
-
     /// Input `index` finished. After the timeout nothing is watched any more.
     val completed: index: int -> s: AsCompletedState -> AsCompletedState * AsCompletedCommand list
 

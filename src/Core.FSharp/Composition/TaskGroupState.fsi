@@ -104,8 +104,6 @@ module TaskGroupState =
     /// The exit has begun and no child remains: nothing more can be added.
     val internal isFinished: s: TaskGroupState<'E> -> bool
 
-    val private abort: s: TaskGroupState<'E> -> TaskGroupState<'E> * GroupCommand<'a> list
-
     /// TaskGroup.cancel(): before entering, remembered for the entry; after the group finished, nothing;
     /// otherwise abort, and cancel the parent once so that its body stops at its await (the exit then
     /// absorbs that cancellation instead of raising it).
@@ -130,8 +128,6 @@ module TaskGroupState =
         parentDone: bool ->
         s: TaskGroupState<'E> ->
             TaskGroupState<'E> * GroupCommand<'E> list
-
-    val private nextStep: s: TaskGroupState<'E> -> GroupExitStep<'a>
 
     /// The body ended (§11 exit, step 1): a CancelledError is remembered; any exception aborts the group.
     val beginExit:

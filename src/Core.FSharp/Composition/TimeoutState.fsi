@@ -84,8 +84,6 @@ module TimeoutState =
     /// expired(): the deadline fired (whether or not the block has exited).
     val expired: s: TimeoutState -> bool
 
-    val private arm: ``when``: float voption -> now: float -> TimeoutCommand list
-
     /// reschedule(when) at clock reading `now`: only while active; the pending callback is cancelled,
     /// then the new deadline armed (none disables the timeout).
     val reschedule:

@@ -34,23 +34,6 @@ type Completion<'Cb> =
     /// (asyncio raises "Event loop is closed" from their call_soon, before the state moves).
     | RefusedLoopClosed
 
-type private DefaultSharing =
-    | NoValue
-    | NullReference
-    | EveryValue
-
-type private CachedFuture<'T, 'Cb> =
-
-    new: unit -> CachedFuture<'T, 'Cb>
-
-    static member CancelledNoMessage: FutureState<'T, 'Cb>
-
-    static member Pending: FutureState<'T, 'Cb>
-
-    static member SharesDefault: DefaultSharing
-
-    static member SucceededDefault: FutureState<'T, 'Cb>
-
 /// Pure transitions of SEMANTICS §2.2–§2.3. Each returns the next state and a named outcome.
 module FutureState =
 
@@ -62,13 +45,6 @@ module FutureState =
 
     /// cancelled(): true only when cancelled.
     val isCancelled: s: FutureState<'a, 'b> -> bool
-
-    val private inOrder: cbs: 'Cb list -> 'Cb list
-
-    val private complete:
-        terminal: FutureState<'a, 'b> -> s: FutureState<'a, 'b> -> struct (FutureState<'a, 'b> * Completion<'b>)
-
-    val private succeeded: v: 'T -> FutureState<'T, 'Cb>
 
     /// set_result(v): PENDING to FINISHED(v), handing back the callbacks; AlreadyDone otherwise.
     val setResult: v: 'a -> s: FutureState<'a, 'b> -> struct (FutureState<'a, 'b> * Completion<'b>)

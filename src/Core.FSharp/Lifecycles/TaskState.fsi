@@ -162,36 +162,10 @@ type TaskInput<'W> =
 /// A transition that the current phase does not allow: a shell bug, never user misuse.
 exception IllegalTaskTransition of phase: string * input: string
 
-type private CachedCommands =
-
-    new: unit -> CachedCommands
-
-    static member AddWakeup: TaskCommand
-
-    static member FinishRaised: TaskCommand
-
-    static member FinishReturned: TaskCommand
-
-    static member RunSend: TaskCommand
-
-    static member ScheduleGo: TaskCommand
-
 /// The task lifecycle (SEMANTICS §3.2–§3.5) as one transition table. `transition` is the table; the
 /// shell calls the named entry points (`startStep`, `endStep`, `cancel`, `uncancel`, …), which are
 /// its rows, so that it need not allocate an input value per step.
 module TaskState =
-
-    val private none: Commands
-
-    val private one: c: TaskCommand -> Commands
-
-    val private two: a: TaskCommand -> b: TaskCommand -> Commands
-
-    val private wakeSucceeded: StepInput
-
-    val private wakeFailed: StepInput
-
-    val private wakeCancelled: StepInput
 
     /// How a finished waiter reads to the task that awaited it: cancelled when it was cancelled or when it
     /// failed with an exception `isCancellation` recognises (the shell's CancelledException), failed
@@ -200,14 +174,6 @@ module TaskState =
 
     /// The wakeup input for a waiter's outcome (shared instances: a wakeup allocates nothing).
     val wakeFrom: outcome: WaiterOutcome -> StepInput
-
-    val private suspendedOrdinary: StepEnd
-
-    val private suspendedUninterruptible: StepEnd
-
-    val private suspendedItself: StepEnd
-
-    val private suspendedOtherLoop: StepEnd
 
     /// The step ending "suspended on a waiter of this kind" (shared instances).
     val suspendedOn: kind: WaiterKind -> StepEnd
@@ -224,29 +190,10 @@ module TaskState =
     /// The input's name, as the lifecycle diagram and error messages show it.
     val inputName: i: TaskInput<'W> -> string
 
-    val private illegal: s: TaskState<'W> -> i: TaskInput<'W> -> 'a
-
-    [<System.Runtime.CompilerServices.MethodImpl(enum<System.Runtime.CompilerServices.MethodImplOptions> (8))>]
-    val private illegalStart: input: StepInput -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
-
-    [<System.Runtime.CompilerServices.MethodImpl(enum<System.Runtime.CompilerServices.MethodImplOptions> (8))>]
-    val private illegalEnd:
-        stepEnd: StepEnd -> waiter: 'W voption -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
-
-    [<System.Runtime.CompilerServices.MethodImpl(enum<System.Runtime.CompilerServices.MethodImplOptions> (8))>]
-    val private startThrowing:
-        input: StepInput -> interruptible: bool -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
-
     /// A queued step starts (SEMANTICS §3.2 steps 1–3): a pending cancel replaces the incoming
     /// input, except an incoming cancellation, whose message is kept (the first message wins).
     /// Allowed: a first step (Go) from NotStarted; Go or a fault from Scheduled; a wakeup from Suspended.
     val startStep: input: StepInput -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
-
-    [<System.Runtime.CompilerServices.MethodImpl(enum<System.Runtime.CompilerServices.MethodImplOptions> (8))>]
-    val private ended: stepEnd: StepEnd -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
-
-    [<System.Runtime.CompilerServices.MethodImpl(enum<System.Runtime.CompilerServices.MethodImplOptions> (8))>]
-    val private suspendedCancelling: waiter: 'W -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
 
     /// The coroutine handed control back (SEMANTICS §3.2 step 4). Allowed only while Running.
     val endStep: stepEnd: StepEnd -> waiter: 'W voption -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)

@@ -16,18 +16,6 @@ type TimerKey =
 
     override GetHashCode: unit -> int
 
-[<Struct>]
-type private TimerEntry<'T> = { Key: TimerKey; Item: 'T }
-
-[<Struct>]
-type private Run<'T> =
-    {
-        Items: TimerEntry<'T> array
-        Start: int
-    }
-
-    member Count: int
-
 /// A persistent min-queue of timers ordered by TimerKey, built for the loop's pattern: many timers
 /// added in one iteration, popped in deadline order in batches.
 ///
@@ -41,22 +29,10 @@ type private Run<'T> =
 /// the head of its run, so no run starts with a cancelled timer and the earliest timer is always
 /// live (SEMANTICS §1.2 step 1 holds by construction); when cancelled timers outnumber live ones,
 /// the runs are rebuilt without them, so a storm of cancelled long timers does not pin memory.
-type TimerQueue<'T> =
-    private
-        {
-            Incoming: TimerEntry<'T> list
-            IncomingCount: int
-            IncomingMin: TimerKey
-            Runs: Run<'T> list
-            Live: int
-            Cancelled: Set<int64>
-        }
+[<Sealed>]
+type TimerQueue<'T>
 
 module TimerQueue =
-
-    val inline private before: a: TimerKey -> b: TimerKey -> bool
-
-    val private sorted: items: TimerEntry<'T> array -> TimerEntry<'T> array
 
     /// No timers.
     val empty<'T> : TimerQueue<'T>
@@ -67,33 +43,14 @@ module TimerQueue =
     /// No live timer.
     val isEmpty: q: TimerQueue<'T> -> bool
 
-    val private mergeRuns: a: Run<'T> -> b: Run<'T> -> Run<'T>
-
-    val private pushRun: run: Run<'T> -> runs: Run<'T> list -> Run<'T> list
-
-    val private tidy: r: Run<'T> -> Run<'T>
-
-    val private trimHeads: cancelled: Set<int64> -> runs: Run<'T> list -> struct (Run<'T> list * Set<int64>)
-
-    val private settle: q: TimerQueue<'T> -> TimerQueue<'T>
-
     /// Adds a timer; keys are unique (their sequence numbers are).
     val add: key: TimerKey -> x: 'T -> q: TimerQueue<'T> -> TimerQueue<'T>
-
-    val private compacted: q: TimerQueue<'T> -> TimerQueue<'T>
 
     /// Cancels a timer that is in the queue (the caller knows from the handle's life that it is).
     val remove: key: TimerKey -> q: TimerQueue<'T> -> TimerQueue<'T>
 
     /// The earliest live timer's key (no run starts with a cancelled timer, and Incoming holds none).
     val tryEarliest: q: TimerQueue<'T> -> TimerKey voption
-
-    val private dueCount: endTime: float -> r: Run<'T> -> int
-
-    val private takeDue: endTime: float -> q: TimerQueue<'T> -> struct (TimerEntry<'T> array * TimerQueue<'T>)
-
-    val private popDueAs:
-        project: (TimerEntry<'T> -> 'R) -> endTime: float -> q: TimerQueue<'T> -> struct ('R array * TimerQueue<'T>)
 
     /// Removes every timer whose deadline is before `endTime`, returning them in (deadline, seq) order.
     val popDue: endTime: float -> q: TimerQueue<'T> -> struct ((TimerKey * 'T) list * TimerQueue<'T>)

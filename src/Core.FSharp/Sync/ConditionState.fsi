@@ -27,8 +27,6 @@ module ConditionState =
     /// The waiter's await ended (notified, or cancelled): it leaves the line.
     val waitEnded: id: int64 -> s: ConditionState -> ConditionState
 
-    val private wake: n: int -> s: ConditionState -> ConditionState * int64 list
-
     /// notify(n): only with the lock held.
     val notify: n: int -> lockHeld: bool -> s: ConditionState -> Result<(ConditionState * int64 list), ConditionMisuse>
 

@@ -53,8 +53,6 @@ type QueueWaitStep =
 
 module QueueState =
 
-    val private nothing: QueueEffects
-
     /// A queue of at most `maxSize` items (0 or less: unbounded).
     val create: maxSize: int -> QueueState
 

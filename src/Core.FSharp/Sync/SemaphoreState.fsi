@@ -32,10 +32,6 @@ module SemaphoreState =
     /// acquire(): a permit at once unless locked; otherwise wait in line.
     val acquire: s: SemaphoreState -> struct (SemaphoreState * AcquireStep)
 
-    val private wakeNext: s: SemaphoreState -> struct (SemaphoreState * int64 voption)
-
-    val private wakeWhileFree: s: SemaphoreState -> SemaphoreState * int64 list
-
     /// The waiter's future was cancelled.
     val withdraw: id: int64 -> s: SemaphoreState -> SemaphoreState
 

@@ -48,8 +48,6 @@ module WaiterQueue =
     /// The number of waiters in the queue, withdrawn ones included.
     val count: q: WaiterQueue -> int
 
-    val private mark: id: int64 -> q: WaiterQueue -> WaiterQueue
-
     /// Wakes the head of the queue if it is still waiting (asyncio's Lock._wake_up_first: a head that is
     /// already woken, or withdrawn, wakes nobody; a withdrawn head passes it on when it leaves).
     val internal wakeHead: q: WaiterQueue -> struct (WaiterQueue * int64 voption)

@@ -347,11 +347,9 @@ let private iterate w =
             t.NextInput <- Go
             apply w t (StepStarts input)
         | WakeJob(tid, waiter) ->
+            // The shell's own rule (Future.Outcome calls the same function), so the world cannot drift from it.
             let outcome =
-                match futureOf w waiter with
-                | Cancelled _ -> WaiterCancelled
-                | Failed _ -> WaiterFailed
-                | _ -> WaiterSucceeded
+                TaskState.waiterOutcome (fun e -> e :? System.OperationCanceledException) (futureOf w waiter)
 
             apply w (task w tid) (StepStarts(WakeFrom outcome))
 

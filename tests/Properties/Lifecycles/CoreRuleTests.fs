@@ -1,0 +1,89 @@
+/// Rules of SEMANTICS §1 and §3 pinned on the core itself, each with the exact commands it must give
+/// (issue 12, point 7): cases the generated histories reach only in some runs, or not at all.
+module Aio.Properties.CoreRuleTests
+
+open Xunit
+open Aio.Core
+
+let private ok r =
+    match r with
+    | Ok v -> v
+    | Error e -> failwithf "refused: %A" e
+
+// A task suspended on waiter "w", as the shell leaves it after its first step.
+let private suspendedOnW () =
+    let struct (s, _) = TaskState.create<string> ()
+    let struct (s, _) = TaskState.startStep Go s
+
+    let struct (s, commands) =
+        TaskState.endStep (SuspendedOn OrdinaryWaiter) (ValueSome "w") s
+
+    Assert.Equal<TaskCommand list>([ AddWakeup ], commands.ToList())
+    s
+
+[<Fact>]
+let ``§1.4 stop() before run_forever(): the run does one iteration, then stops, and the next run is unaffected`` () =
+    let s = Scheduler.stop Scheduler.empty<int> |> Scheduler.startRun false |> ok
+    let struct (s, first) = Scheduler.callSoon s |> ok
+    let struct (s, due, _) = Scheduler.runOnce 0.0 0.001 s
+    Assert.Empty due
+    Assert.Equal(struct (first, first + 1L), Scheduler.batch s)
+    let struct (s, stopNow) = Scheduler.endIteration s
+    Assert.True(stopNow, "stop() made before the run ends it after its first iteration")
+    let s = Scheduler.endRun s |> Scheduler.startRun false |> ok
+    let struct (s, _) = Scheduler.callSoon s |> ok
+    let struct (s, _, _) = Scheduler.runOnce 0.0 0.001 s
+    let struct (_, stopAgain) = Scheduler.endIteration s
+    Assert.False(stopAgain, "the stop request was consumed by the run it ended")
+
+[<Fact>]
+let ``§3.4 a second cancel while the waiter is still pending cancels the waiter again, with its own message`` () =
+    let s = suspendedOnW ()
+    let struct (s, answer, commands) = TaskState.cancel (Some "a") false s
+    Assert.Equal(CancelAccepted, answer)
+    Assert.Equal<TaskCommand list>([ CancelWaiter(Some "a") ], commands.ToList())
+    let struct (s, answer, commands) = TaskState.cancel (Some "b") false s
+    Assert.Equal(CancelAccepted, answer)
+    Assert.Equal<TaskCommand list>([ CancelWaiter(Some "b") ], commands.ToList())
+    Assert.Equal(2, s.CancelRequests)
+    Assert.False(s.MustCancel, "the waiter took both requests; nothing is left to raise at the await")
+    Assert.Equal(Suspended("w", true), s.Phase)
+
+[<Fact>]
+let ``§3.4 a second cancel after the waiter finished arms the task itself, and the last message wins`` () =
+    let s = suspendedOnW ()
+    let struct (s, _, _) = TaskState.cancel (Some "a") false s
+    let struct (s, answer, commands) = TaskState.cancel (Some "b") true s
+    Assert.Equal(CancelAccepted, answer)
+    Assert.Empty(commands.ToList())
+    Assert.True s.MustCancel
+    Assert.Equal(Some "b", s.CancelMessage)
+
+[<Fact>]
+let ``§3.4 an awaiting task whose inner task swallowed the cancellation and returned resumes with the value`` () =
+    let s = suspendedOnW ()
+    let struct (s, _, _) = TaskState.cancel (Some "stop") false s
+    // The inner task caught its CancelledError and returned: the waiter succeeded.
+    let struct (s, commands) =
+        TaskState.startStep (TaskState.wakeFrom WaiterSucceeded) s
+
+    Assert.Equal<TaskCommand list>([ RunCoroutine Send ], commands.ToList())
+    Assert.Equal(Running, s.Phase)
+    Assert.Equal(1, s.CancelRequests)
+    let struct (s, commands) = TaskState.endStep Returned ValueNone s
+    Assert.Equal<TaskCommand list>([ Finish EndReturned ], commands.ToList())
+    Assert.True(TaskState.isDone s)
+
+[<Fact>]
+let ``§3.1 a finished task is never "cancelling" in its repr, however many cancels it took`` () =
+    let s = suspendedOnW ()
+    let struct (s, _, _) = TaskState.cancel None false s
+    Assert.True(TaskState.isCancelling s)
+    let struct (s, _) = TaskState.startStep (TaskState.wakeFrom WaiterSucceeded) s
+    let struct (s, _) = TaskState.endStep Returned ValueNone s
+    Assert.Equal(1, s.CancelRequests)
+    Assert.False(TaskState.isCancelling s, "done, so repr says finished")
+    let struct (s, answer, commands) = TaskState.cancel None false s
+    Assert.Equal(CancelRefused, answer)
+    Assert.Empty(commands.ToList())
+    Assert.False(TaskState.isCancelling s)

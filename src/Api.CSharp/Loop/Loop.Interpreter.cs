@@ -78,52 +78,69 @@ public sealed partial class Loop
     // The checks a run makes, before anything (a task, a callback) is created for it.
     private void CheckRunnable() => Accept(Scheduler.startRun(s_running is not null, _state));
 
-    // One iteration, SEMANTICS §1.2.
+    // One iteration, SEMANTICS §1.2: the core's Scheduler.next says what to do (read the clock, wait,
+    // or run this batch) and is asked again after each of the first two; this method only carries it out.
     private void RunOnce()
     {
-        var inboxPending = Volatile.Read(ref _posted) != 0;
-        if (!Scheduler.proceedsAtOnce(inboxPending, _state))
+        // A virtual clock is free to read; the real one only when the core asks.
+        var now = _policy.IsVirtualClock ? _virtualNow : double.NaN;
+        while (true)
         {
-            var now = Time();
-            var decision = Scheduler.decideWait(_policy, now, inboxPending, _state);
-            if (decision.IsSleepFor)
+            // Submissions from other threads join the ready queue first (CPython's call_soon_threadsafe
+            // appends to it directly). The signal is reset before the flag is read, so a submission that
+            // races past the read sets it again and the wait below returns at once: none is stranded.
+            if (_signal.IsSet) _signal.Reset();
+            if (Volatile.Read(ref _posted) != 0)
             {
-                // Whole milliseconds, rounded up as asyncio's selectors do: a shorter wait would
-                // return at once and spin through empty iterations until the deadline.
-                WaitFor(now, decision.seconds);
+                Interlocked.Exchange(ref _posted, 0);
+                DeliverFinalizerReports();
+                if (Tasks.SweepDue) Tasks.Sweep();
+                // In submission order; one cancelled meanwhile is skipped when its turn comes, like any other.
+                while (_inbox.TryDequeue(out var submitted)) CallSoonInternal(submitted);
             }
-            else if (decision.IsAdvanceClockTo)
+            var (state, step) = Scheduler.next(_policy, now, s_resolution, _state);
+            _state = state;
+            switch (step.Tag)
             {
-                _virtualNow = Math.Max(_virtualNow, decision.instant);
+                case Iteration<Handle>.Tags.ReadClock:
+                    now = Time();
+                    continue;
+                case Iteration<Handle>.Tags.Wait:
+                    var wait = step.wait;
+                    if (wait.IsSleepFor)
+                    {
+                        // Whole milliseconds, rounded up as asyncio's selectors do: a shorter wait would
+                        // return at once and spin through empty iterations until the deadline.
+                        WaitFor(now, wait.seconds);
+                        now = double.NaN;
+                    }
+                    else if (wait.IsAdvanceClockTo)
+                    {
+                        _virtualNow = Math.Max(_virtualNow, wait.instant);
+                        now = _virtualNow;
+                    }
+                    else
+                    {
+                        _signal.Wait();
+                        if (!_policy.IsVirtualClock) now = double.NaN;
+                    }
+                    continue;
             }
-            else if (decision.IsBlockUntilSignalled)
-            {
-                _signal.Wait();
-            }
+            RunBatch(step.due!, step.first, step.last);
+            return;
         }
-        if (_signal.IsSet) _signal.Reset();
-        // A submission that raced past the read above is drained now or flags the next iteration
-        // (and its signal ends any wait): it is never stranded. Clearing the flag is a full fence, so
-        // the queue is read only after the clear is visible to the threads that set it.
-        if (inboxPending || Volatile.Read(ref _posted) != 0)
-        {
-            Interlocked.Exchange(ref _posted, 0);
-            DeliverFinalizerReports();
-            if (Tasks.SweepDue) Tasks.Sweep();
-            // In submission order; one cancelled meanwhile is skipped when its turn comes, like any other.
-            while (_inbox.TryDequeue(out var handle)) CallSoonInternal(handle);
-        }
+    }
 
-        var firstDue = _state.Ready.Tail;
-        var (state, due, _) = Scheduler.runOnce(Scheduler.needsClock(_state) ? Time() : 0.0, s_resolution, _state);
-        _state = state;
+    private void RunBatch(Handle?[] due, long first, long last)
+    {
+        // The due timers' entries continue the queue, just before the batch's end.
+        var number = last - due.Length;
         foreach (var timer in due)
         {
-            timer.FallDue();
-            Store(firstDue++, timer);
+            timer!.FallDue();
+            Store(number++, timer);
         }
-        var (first, last) = Scheduler.batch(_state);
-        for (var number = first; number < last; number++)
+        for (number = first; number < last; number++)
         {
             // The ring may grow while callbacks run: take the slot from the current one each time.
             var slot = (int)(number & (_ring.Length - 1));

@@ -30,7 +30,14 @@ type LoopState<'H> =
         Closed: bool
         Running: bool
         Iterations: int64
+        Waited: bool
     }
+
+[<Struct>]
+type Iteration<'H> =
+    | ReadClock
+    | Wait of wait: WaitDecision
+    | RunBatch of due: 'H array * first: int64 * last: int64
 
 module Scheduler =
 
@@ -44,6 +51,7 @@ module Scheduler =
             Closed = false
             Running = false
             Iterations = 0L
+            Waited = false
         }
 
     let callSoon (s: LoopState<'H>) : Result<struct (LoopState<'H> * int64), ScheduleRefusal> =
@@ -96,6 +104,7 @@ module Scheduler =
         { s with
             Running = false
             Stopping = false
+            Waited = false
         }
 
     let close (s: LoopState<'H>) : Result<LoopState<'H>, RunRefusal> =
@@ -146,6 +155,38 @@ module Scheduler =
                 ReadyQueue.count ready)
 
     let batch (s: LoopState<'H>) = struct (s.Ready.Head, s.BatchEnd)
+
+    let next (policy: ClockPolicy) (now: float) (resolution: float) (s: LoopState<'H>) =
+        if TimerQueue.isEmpty s.Timers then
+            // The busy loop's path, in one record copy: nothing can fall due and no clock is needed.
+            if s.Waited || s.Stopping || not (ReadyQueue.isEmpty s.Ready) then
+                let tail = s.Ready.Tail
+
+                struct ({ s with
+                            BatchEnd = tail
+                            Iterations = s.Iterations + 1L
+                            Waited = false
+                        },
+                        RunBatch(System.Array.Empty<'H>(), s.Ready.Head, tail))
+            else
+                struct ({ s with Waited = true }, Wait BlockUntilSignalled)
+        // Reading a real clock costs more than the rest of a busy iteration, so the shell reads it only
+        // when asked; only timers look at it.
+        elif System.Double.IsNaN now then
+            struct (s, ReadClock)
+        else
+            let wait =
+                // One wait per iteration: woken early (a submission, a signal) it runs what is due then.
+                if s.Waited || proceedsAtOnce false s then
+                    Proceed
+                else
+                    decideWait policy now false s
+
+            match wait with
+            | Proceed ->
+                let struct (s, due, _) = runOnce now resolution s
+                struct ({ s with Waited = false }, RunBatch(due, s.Ready.Head, s.BatchEnd))
+            | w -> struct ({ s with Waited = true }, Wait w)
 
     let endIteration (s: LoopState<'H>) : struct (LoopState<'H> * bool) =
         let s =

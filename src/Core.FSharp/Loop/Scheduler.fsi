@@ -47,7 +47,19 @@ type LoopState<'H> =
         Closed: bool
         Running: bool
         Iterations: int64
+        /// This iteration already waited (it was told to, and the shell came back): it runs next.
+        Waited: bool
     }
+
+/// What the shell does next in an iteration (SEMANTICS §1.2), decided in one call: read the real clock
+/// and ask again, wait as told (a wait is never `Proceed`) and ask again, or run the batch — append the
+/// due timers' payloads to the ready queue in this order (their entry numbers continue it), then run
+/// the entries numbered [first, last), each unless its handle was cancelled by its turn.
+[<Struct>]
+type Iteration<'H> =
+    | ReadClock
+    | Wait of wait: WaitDecision
+    | RunBatch of due: 'H array * first: int64 * last: int64
 
 /// The pure scheduler: SEMANTICS §1.2–§1.4 as functions from state (and time) to state and decisions.
 module Scheduler =
@@ -82,31 +94,32 @@ module Scheduler =
     val close: s: LoopState<'H> -> Result<LoopState<'H>, RunRefusal>
 
     /// Step 2: how long the poll may block, before any clock policy: None = forever.
-    val pollTimeout: now: float -> s: LoopState<'H> -> float voption
+    val internal pollTimeout: now: float -> s: LoopState<'H> -> float voption
 
-    /// True when the next iteration may start without waiting, whatever the clock says: something is
-    /// ready, stop() was called, or thread-safe submissions are waiting. Reading a clock costs more than
-    /// an iteration's bookkeeping, so the shell asks this first.
-    val proceedsAtOnce: inboxPending: bool -> s: LoopState<'H> -> bool
-
-    /// Only timers look at the clock: without any, runOnce needs no reading of it.
-    val needsClock: s: LoopState<'H> -> bool
+    /// True when the next iteration may start without waiting, whatever the clock says.
+    val internal proceedsAtOnce: inboxPending: bool -> s: LoopState<'H> -> bool
 
     /// Step 2 under a clock policy: a virtual clock never sleeps; it jumps to the next deadline.
-    /// `inboxPending`: thread-safe submissions are waiting, so the poll must not block.
-    val decideWait: policy: ClockPolicy -> now: float -> inboxPending: bool -> s: LoopState<'H> -> WaitDecision
+    val internal decideWait: policy: ClockPolicy -> now: float -> inboxPending: bool -> s: LoopState<'H> -> WaitDecision
 
-    /// Steps 4–5 of one iteration: every timer with deadline < now + resolution moves, in
-    /// (deadline, sequence) order, behind what is already queued; then the snapshot is taken.
-    /// Returns the due timers' payloads, which the shell appends in this order (their entry numbers
-    /// continue the queue), and the number of entries this iteration will pop.
-    val runOnce: now: float -> resolution: float -> s: LoopState<'H> -> struct (LoopState<'H> * 'H array * int)
+    /// Steps 4–5: every timer with deadline < now + resolution moves, in (deadline, sequence) order,
+    /// behind what is already queued; then the snapshot is taken.
+    val internal runOnce: now: float -> resolution: float -> s: LoopState<'H> -> struct (LoopState<'H> * 'H array * int)
 
-    /// Step 5: the iteration runs the ready entries numbered [first, last) — its snapshot — in order,
-    /// each unless its handle was cancelled by the time its turn comes (HandleState.shouldRun).
-    /// Entries appended while they run wait for a later iteration. One decision per iteration rather
-    /// than one per entry keeps the loop's hottest path free of state copies.
-    val batch: s: LoopState<'H> -> struct (int64 * int64)
+    /// Step 5's snapshot: the entries numbered [first, last).
+    val internal batch: s: LoopState<'H> -> struct (int64 * int64)
+
+    /// One iteration up to its batch, SEMANTICS §1.2 steps 1–5, with thread-safe submissions already
+    /// appended by the shell: `now` is the clock's reading, or NaN when the shell has not read it (the
+    /// answer is then ReadClock if the decision needs it). A wait is decided once per iteration; after it
+    /// the shell asks again and gets the batch. With the batch run, `endIteration` decides whether the
+    /// run goes on: the only other question an iteration asks, because stop() may come from the batch.
+    val next:
+        policy: ClockPolicy ->
+        now: float ->
+        resolution: float ->
+        s: LoopState<'H> ->
+            struct (LoopState<'H> * Iteration<'H>)
 
     /// After an iteration: run_forever stops iff `stop()` was seen; the flag is cleared for the next run.
     /// The batch's entries are consumed with it.

@@ -182,9 +182,19 @@ let rec private react (d: Driver) (r: Reaction) =
         emit d (StopRequested(d.State.Iterations, true))
         d.State <- Scheduler.stop d.State
 
+// The iteration as the shell asks for it (Scheduler.next). The history decides when iterations happen,
+// so a wait the core asks for ends at once, as a wait woken early would: the batch is then taken at
+// the history's time.
+let rec private nextBatch now s =
+    match Scheduler.next VirtualClock now resolution s with
+    | struct (s, RunBatch(due, first, last)) -> struct (s, due, first, last)
+    | struct (s, Wait _) -> nextBatch now s
+    | struct (_, ReadClock) -> failwith "a virtual clock is always read"
+
 let private runOnce (d: Driver) =
-    let firstDue = d.State.Ready.Tail
-    let struct (s, due, n) = Scheduler.runOnce d.Now resolution d.State
+    let struct (s, due, first, last) = nextBatch d.Now d.State
+    let firstDue = last - int64 due.Length
+    let n = int (last - first)
     d.State <- s
 
     due
@@ -195,8 +205,6 @@ let private runOnce (d: Driver) =
 
     emit d (IterationStarted(s.Iterations, d.Now, n))
     check d
-
-    let struct (first, last) = Scheduler.batch d.State
 
     for n in first .. last - 1L do
         let cb = d.Ring.[n]

@@ -29,7 +29,6 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     private Future? _suspendedOn;
     private bool _suspendUninterruptible;
     private bool _forwardingCancel;
-    private HandleLife _stepLife = HandleLife.Ran;
     private ExecutionContext? _context;
     private Exception? _stepError;
     private readonly long _number;
@@ -52,7 +51,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         var (state, commands) = eager && loop.IsRunning ? TaskState.createEager<Future>() : TaskState.create<Future>();
         _state = state;
         loop.Tasks.Register(this);
-        Interpret(commands);
+        Interpret(commands, state.Phase);
     }
 
     /// <inheritdoc />
@@ -163,7 +162,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         var waiterDone = _state.Phase.IsSuspended ? _state.Phase.waiter!.Done : true;
         var (state, answer, commands) = TaskState.cancel(Option(message), waiterDone, _state);
         _state = state;
-        Interpret(commands);
+        Interpret(commands, state.Phase);
         if (answer.IsCancelAccepted) CancelToken();
         return answer.IsCancelAccepted;
     }
@@ -216,16 +215,18 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     private void Apply((TaskState<Future> State, Commands Commands) transition)
     {
         _state = transition.State;
-        Interpret(transition.Commands);
+        Interpret(transition.Commands, transition.State.Phase);
     }
 
-    private void Interpret(Commands commands)
+    // The waiter commands act on the waiter of the phase the transition decided, taken from the decision
+    // itself: a first command that runs user code (a step) may change _state before the second runs.
+    private void Interpret(Commands commands, TaskPhase<Future> decided)
     {
-        if (commands.Count > 0) Do(commands.First);
-        if (commands.Count > 1) Do(commands.Second);
+        if (commands.Count > 0) Do(commands.First, decided);
+        if (commands.Count > 1) Do(commands.Second, decided);
     }
 
-    private void Do(TaskCommand command)
+    private void Do(TaskCommand command, TaskPhase<Future> decided)
     {
         // By tag: one integer switch instead of a chain of type tests on the hot path.
         switch (command.Tag)
@@ -240,12 +241,11 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
                 RunEagerly();
                 break;
             case TaskCommand.Tags.AddWakeup:
-                // The waiter commands name the waiter of the phase the transition ended in.
-                _state.Phase.waiter!.AddTaskWakeup(s_wakeup, this);
+                decided.waiter!.AddTaskWakeup(s_wakeup, this);
                 break;
             case TaskCommand.Tags.CancelWaiter:
                 var c = (TaskCommand.CancelWaiter)command;
-                var waiter = _state.Phase.waiter!;
+                var waiter = decided.waiter!;
                 // Deep in a chain of tasks awaiting tasks, the cancel is passed on from a loop instead of
                 // a deeper call (a task that is not done always accepts), so the stack does not overflow.
                 if (waiter is ITaskStepper { Done: false } deeper && CancelPropagation.TryDefer(deeper, Text(c.message), this)) break;
@@ -284,17 +284,14 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     private void QueueStep(NextStep next)
     {
         _nextStep = next;
-        _stepLife = HandleState.rearm(_stepLife);
         Loop.CallSoonInternal(this);
     }
 
-    bool ILoopEntry.ShouldRun => HandleState.shouldRun(_stepLife);
+    // A task's step is never cancelled as an entry (asyncio cancels the task, whose step then raises),
+    // so unlike a Handle it has no life to consult.
+    bool ILoopEntry.ShouldRun => true;
 
-    void ILoopEntry.Run()
-    {
-        _stepLife = HandleState.run(_stepLife);
-        InContext.Run(_context, s_step, this);
-    }
+    void ILoopEntry.Run() => InContext.Run(_context, s_step, this);
 
     private static readonly ContextCallback s_step = static t => ((LoopTask<T>)t!).Step();
 

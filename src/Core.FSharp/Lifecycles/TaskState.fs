@@ -359,15 +359,89 @@ module TaskState =
                     none)
         | _ -> illegal s (WaiterRefusedCancel message)
 
+    // The table. One row per move, in this order; the first row that matches decides, and a pair no row
+    // names is illegal. Throughout, the task invariant of asyncio holds: a task is Suspended exactly when
+    // a wakeup is registered on its waiter and no step of it is queued; Scheduled exactly when one step
+    // is queued; Running only inside that step. `cancel` below is the only way MustCancel is set, and
+    // every row that delivers a cancellation clears it. The functions above (startStep, endStep, cancel,
+    // uncancel, waiterRefusedCancel) are the same rows split for the hot path; a test checks that they
+    // agree with this table on every state and input.
     let transition (input: TaskInput<'W>) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
-        match input with
-        | StepStarts i -> startStep i s
-        | StepEnds(e, w) -> endStep e w s
-        | CancelRequested(m, waiterDone) ->
-            let struct (s', _, commands) = cancel m waiterDone s
-            struct (s', commands)
-        | Uncancel -> uncancel s
-        | WaiterRefusedCancel m -> waiterRefusedCancel m s
+        let m = s.CancelMessage
+
+        let delivered phase =
+            { s with
+                Phase = phase
+                MustCancel = false
+            }
+
+        match s.Phase, input with
+        // cancel(msg): refused once done; a pending, interruptible waiter is cancelled in its place (the
+        // phase is kept, §3.4); otherwise the request waits in the task, the last message winning.
+        | Done, CancelRequested _ -> struct (s, none)
+        | Suspended(_, true), CancelRequested(msg, false) ->
+            struct ({ s with
+                        CancelRequests = s.CancelRequests + 1
+                    },
+                    one (CancelWaiter msg))
+        | _, CancelRequested(msg, _) ->
+            struct ({ s with
+                        CancelRequests = s.CancelRequests + 1
+                        MustCancel = true
+                        CancelMessage = msg
+                    },
+                    none)
+        // uncancel(): one request fewer; at zero a request not yet delivered is withdrawn.
+        | _, Uncancel when s.CancelRequests > 0 ->
+            let n = s.CancelRequests - 1
+
+            struct ({ s with
+                        CancelRequests = n
+                        MustCancel = s.MustCancel && n > 0
+                    },
+                    none)
+        | _, Uncancel -> struct (s, none)
+        // The waiter refused the cancel passed to it: the request stays with the task.
+        | Suspended _, WaiterRefusedCancel msg ->
+            struct ({ s with
+                        MustCancel = true
+                        CancelMessage = msg
+                    },
+                    none)
+        // A step starts. A pending cancel is delivered at an interruptible await (never into an
+        // uninterruptible one); a task that never started ends without running a statement.
+        | NotStarted, StepStarts Go when s.MustCancel -> struct (delivered Done, one (Finish(EndCancelled m)))
+        | NotStarted, StepStarts Go -> struct ({ s with Phase = Running }, one CachedCommands.RunSend)
+        | Scheduled, StepStarts(Go | Fault _) when s.MustCancel ->
+            struct (delivered Running, one (RunCoroutine(ThrowCancelled m)))
+        | Scheduled, StepStarts Go -> struct ({ s with Phase = Running }, one CachedCommands.RunSend)
+        | Scheduled, StepStarts(Fault f) -> struct ({ s with Phase = Running }, one (RunCoroutine(ThrowFault f)))
+        // A waiter that was cancelled raises its own CancelledError at the await: that delivers the cancel.
+        | Suspended(_, true), StepStarts(WakeFrom WaiterCancelled) when s.MustCancel ->
+            struct (delivered Running, one CachedCommands.RunSend)
+        | Suspended(_, true), StepStarts(WakeFrom _) when s.MustCancel ->
+            struct (delivered Running, one (RunCoroutine(ThrowCancelled m)))
+        | Suspended _, StepStarts(WakeFrom _) -> struct ({ s with Phase = Running }, one CachedCommands.RunSend)
+        // A step ends.
+        | Running, StepEnds(Yielded, _) -> struct ({ s with Phase = Scheduled }, one CachedCommands.ScheduleGo)
+        | Running, StepEnds(SuspendedOn OrdinaryWaiter, ValueSome w) when s.MustCancel ->
+            // A cancel requested during the step: the new waiter is cancelled at once.
+            struct (delivered (Suspended(w, true)), two CachedCommands.AddWakeup (CancelWaiter m))
+        | Running, StepEnds(SuspendedOn OrdinaryWaiter, ValueSome w) ->
+            struct ({ s with Phase = Suspended(w, true) }, one CachedCommands.AddWakeup)
+        | Running, StepEnds(SuspendedOn UninterruptibleWaiter, ValueSome w) ->
+            struct ({ s with Phase = Suspended(w, false) }, one CachedCommands.AddWakeup)
+        | Running, StepEnds(SuspendedOn ItselfAsWaiter, _) ->
+            struct ({ s with Phase = Scheduled }, one (ScheduleStep(Fault AwaitedItself)))
+        | Running, StepEnds(SuspendedOn OtherLoopWaiter, _) ->
+            struct ({ s with Phase = Scheduled }, one (ScheduleStep(Fault WaiterOfOtherLoop)))
+        | Running, StepEnds(Returned, _) when s.MustCancel -> struct (delivered Done, one (Finish(EndCancelled m)))
+        | Running, StepEnds(Returned, _) -> struct ({ s with Phase = Done }, one CachedCommands.FinishReturned)
+        | Running, StepEnds(RaisedCancelled msg, _) -> struct (delivered Done, one (Finish(EndCancelled msg)))
+        | Running, StepEnds(Raised, _) -> struct (delivered Done, one CachedCommands.FinishRaised)
+        | Running, StepEnds(SuspendedOn _, ValueNone) ->
+            raise (IllegalTaskTransition("Running", "await without a waiter"))
+        | _ -> illegal s input
 
     let isDone (s: TaskState<'W>) =
         match s.Phase with

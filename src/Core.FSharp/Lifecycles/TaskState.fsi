@@ -212,7 +212,11 @@ module TaskState =
     /// The waiter refused the cancel the task passed on: it stays with the task as a pending cancel.
     val waiterRefusedCancel: message: string option -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
 
-    /// The transition table: every (phase, input) pair the lifecycle allows, by its row.
+    /// The transition table (SEMANTICS §3), one match in row order, with the task invariant at its
+    /// head: Suspended ⇔ a wakeup is registered and no step is queued. startStep, endStep, cancel,
+    /// uncancel and waiterRefusedCancel are its rows split for the hot path, checked against it on every
+    /// state and input; the property suite, the diagram and docs/task-lifecycle.md are drawn from it.
+    /// An input no row names raises IllegalTaskTransition.
     val transition: input: TaskInput<'W> -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
 
     /// True once the task reached its terminal phase.

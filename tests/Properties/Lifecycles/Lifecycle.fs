@@ -8,9 +8,10 @@ open Aio.Core
 /// with the tests, not in the product.
 module Lifecycle =
 
-    type private W = | TheWaiter
+    type W = | TheWaiter
 
-    let private samplePhases: TaskPhase<W> list =
+    /// Every phase a task can be in.
+    let phases: TaskPhase<W> list =
         [
             NotStarted
             Scheduled
@@ -20,40 +21,56 @@ module Lifecycle =
             Done
         ]
 
-    let private sampleInputs: TaskInput<W> list =
+    /// Every kind of input, with each payload that a row can tell apart.
+    let inputs: TaskInput<W> list =
         [
             StepStarts Go
-            StepStarts(WakeFrom WaiterSucceeded)
+            for outcome in [ WaiterSucceeded; WaiterFailed; WaiterCancelled ] do
+                StepStarts(WakeFrom outcome)
             StepStarts(Fault AwaitedItself)
-            StepEnds(Returned, ValueNone)
-            StepEnds(RaisedCancelled None, ValueNone)
-            StepEnds(Raised, ValueNone)
-            StepEnds(SuspendedOn OrdinaryWaiter, ValueSome TheWaiter)
-            StepEnds(SuspendedOn UninterruptibleWaiter, ValueSome TheWaiter)
-            StepEnds(SuspendedOn ItselfAsWaiter, ValueSome TheWaiter)
-            StepEnds(Yielded, ValueNone)
-            CancelRequested(None, false)
-            CancelRequested(None, true)
+            StepStarts(Fault WaiterOfOtherLoop)
+            for waiter in [ ValueNone; ValueSome TheWaiter ] do
+                StepEnds(Returned, waiter)
+                StepEnds(RaisedCancelled None, waiter)
+                StepEnds(RaisedCancelled(Some "raised"), waiter)
+                StepEnds(Raised, waiter)
+
+                for kind in [ OrdinaryWaiter; UninterruptibleWaiter; ItselfAsWaiter; OtherLoopWaiter ] do
+                    StepEnds(SuspendedOn kind, waiter)
+
+                StepEnds(Yielded, waiter)
+            for message in [ None; Some "c" ] do
+                CancelRequested(message, false)
+                CancelRequested(message, true)
+                WaiterRefusedCancel message
+            Uncancel
         ]
 
-    let private flagsVariants (p: TaskPhase<W>) : TaskState<W> list =
+    /// Every state: each phase with no cancel, a pending one, a delivered one, and two requests.
+    let states: TaskState<W> list =
         [
-            {
-                Phase = p
-                CancelRequests = 0
-                MustCancel = false
-                CancelMessage = None
-            }
-            {
-                Phase = p
-                CancelRequests = 1
-                MustCancel = true
-                CancelMessage = None
-            }
+            for p in phases do
+                for requests, must, message in
+                    [
+                        0, false, None
+                        1, true, None
+                        1, true, Some "m"
+                        1, false, None
+                        2, true, Some "m"
+                    ] do
+                    {
+                        Phase = p
+                        CancelRequests = requests
+                        MustCancel = must
+                        CancelMessage = message
+                    }
         ]
 
     let private label (s: TaskState<W>) (i: TaskInput<W>) (s': TaskState<W>) (cmds: TaskCommand list) =
-        let guard = if s.MustCancel then " [pending cancel]" else ""
+        let guard =
+            if s.MustCancel then " [pending cancel]"
+            elif s.CancelRequests > 0 then " [cancel delivered]"
+            else ""
 
         let effect =
             cmds
@@ -73,25 +90,33 @@ module Lifecycle =
 
         let _ = s'
         let effect = if effect = "" then "" else " / " + effect
-        TaskState.inputName i + guard + effect
 
-    /// Edges (from, to, label), deduplicated, in a stable order.
+        let input =
+            match i with
+            | StepStarts(WakeFrom WaiterCancelled) -> "wakeup from a cancelled waiter"
+            | CancelRequested(_, true) -> "cancel(), waiter done"
+            | CancelRequested(_, false) -> "cancel()"
+            | _ -> TaskState.inputName i
+
+        input + guard + effect
+
+    /// Edges (from, to, label), deduplicated, in a stable order: every move the table allows from every
+    /// state, including those that keep the phase.
     let edges () =
         [
-            for p in samplePhases do
-                for s in flagsVariants p do
-                    for i in sampleInputs do
-                        let outcome =
-                            try
-                                let struct (s', cmds) = TaskState.transition i s
-                                Some(s', cmds.ToList())
-                            with IllegalTaskTransition _ ->
-                                None
+            for s in states do
+                for i in inputs do
+                    let outcome =
+                        try
+                            let struct (s', cmds) = TaskState.transition i s
+                            Some(s', cmds.ToList())
+                        with IllegalTaskTransition _ ->
+                            None
 
-                        match outcome with
-                        | Some(s', cmds) when s'.Phase <> s.Phase ->
-                            yield TaskState.phaseName s.Phase, TaskState.phaseName s'.Phase, label s i s' cmds
-                        | _ -> ()
+                    match outcome with
+                    | Some(s', cmds) ->
+                        yield TaskState.phaseName s.Phase, TaskState.phaseName s'.Phase, label s i s' cmds
+                    | None -> ()
         ]
         |> List.distinct
 

@@ -19,10 +19,12 @@ let private repoRoot () =
 let private header =
     """# The task lifecycle
 
-Generated from `TaskState.transition` in `src/Core.FSharp/TaskState.fs`: every phase is paired with
-every kind of input, and each move the table allows is an edge (`[pending cancel]` marks moves taken
-with a cancel request not yet delivered). `cancel()` and `uncancel()` keep the phase, except where a
-pending cancel ends a task that never started. Regenerate with `dotnet fsi build.fsx diagram`.
+Generated from the table `TaskState.transition` in `src/Core.FSharp/Lifecycles/TaskState.fs`: every
+state (each phase with no cancel, a pending cancel, a delivered one, two requests) is paired with every
+kind of input, and each move the table allows is an edge, including those that keep the phase
+(`[pending cancel]` marks moves taken with a cancel request not yet delivered, `[cancel delivered]`
+those of a task that has taken one). A task is Suspended exactly while a wakeup is registered on its
+waiter and no step of it is queued. Regenerate with `dotnet fsi build.fsx diagram`.
 
 """
 

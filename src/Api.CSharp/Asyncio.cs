@@ -1,4 +1,5 @@
 using Aio.Awaiters;
+using Aio.Core;
 
 namespace Aio;
 
@@ -76,12 +77,11 @@ public static partial class Asyncio
     /// <summary>Runs a coroutine that returns nothing; see <see cref="Run{T}"/>.</summary>
     public static void Run(Coroutine main, LoopClock clock = LoopClock.Monotonic) => Run<VoidResult>(main, clock);
 
-    // asyncio.run's shutdown: cancel what is left (in creation order), run until all of it is done,
-    // and report the ones that ended with an exception other than a cancellation.
+    // asyncio.run's shutdown, as the core's RunShutdown plans it.
     private static void CancelLeftovers(Loop loop)
     {
         var leftovers = loop.LiveTasks;
-        if (leftovers.Count == 0) return;
+        if (RunShutdown.start(leftovers.Count).IsCloseNow) return;
         foreach (var task in leftovers) task.Cancel();
         var all = loop.CreateFuture<VoidResult>();
         var remaining = leftovers.Count;
@@ -91,15 +91,16 @@ public static partial class Asyncio
                 if (--remaining == 0 && !all.Done) all.SetResult(default);
             });
         loop.RunUntilComplete(all);
-        foreach (var task in leftovers)
+        var outcomes = new ChildOutcome[leftovers.Count];
+        for (var i = 0; i < outcomes.Length; i++) outcomes[i] = leftovers[i].AsFuture.ChildOutcome;
+        foreach (var i in RunShutdown.reports(outcomes))
         {
-            if (task.Cancelled) continue;
-            if (task.AsFuture.Exception() is { } e)
-                loop.CallExceptionHandler(new ExceptionContext("unhandled exception during asyncio.run() shutdown")
-                {
-                    ["exception"] = e,
-                    ["task"] = task,
-                });
+            var task = leftovers[i];
+            loop.CallExceptionHandler(new ExceptionContext("unhandled exception during asyncio.run() shutdown")
+            {
+                ["exception"] = task.AsFuture.Exception(),
+                ["task"] = task,
+            });
         }
     }
 

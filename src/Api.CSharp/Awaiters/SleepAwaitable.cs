@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Aio.Core;
 
 namespace Aio.Awaiters;
 
@@ -31,7 +32,8 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion, ILoopAwaiter
 
     internal SleepAwaiter(double delay)
     {
-        if (delay <= 0)
+        var plan = SleepPlanModule.decide(delay);
+        if (plan.IsYieldOnce)
         {
             // Checked here, inside the awaiting method: a yield with no loop would have nowhere to resume.
             if (Loop.RunningOnThisThread is null) throw new InvalidOperationException("no running event loop");
@@ -39,7 +41,7 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion, ILoopAwaiter
         }
         var loop = Asyncio.GetRunningLoop();
         _future = loop.CreateFuture<VoidResult>();
-        _timer = loop.CallLater(delay, s_wake, _future);
+        _timer = loop.CallLater(plan.seconds, s_wake, _future);
     }
 
     /// <summary>False: a sleep always suspends.</summary>

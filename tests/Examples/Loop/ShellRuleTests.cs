@@ -122,6 +122,44 @@ public class ShellRuleTests
     }
 
     [Fact]
+    public void AsyncioRun_Shutdown_ReportsOnlyTheLeftoversThatFailed_InCreationOrder()
+    {
+        var reports = new List<string>();
+
+        async Coroutine<int> Leftover(string how)
+        {
+            try
+            {
+                await Asyncio.Sleep(3600);
+                return 0;
+            }
+            catch (CancelledException)
+            {
+                if (how == "fails") throw new InvalidOperationException("cleanup failed");
+                if (how == "returns") return 1;
+                throw;
+            }
+        }
+
+        async Coroutine Main()
+        {
+            Asyncio.GetRunningLoop().SetExceptionHandler((_, c) =>
+                reports.Add($"{c.Message}: {c.Exception?.Message} in {((ILoopTask)c["task"]!).Name}"));
+            foreach (var how in new[] { "fails", "returns", "cancelled", "fails" })
+                _ = Asyncio.CreateTask(Leftover(how), name: $"{how}-{reports.Count + Asyncio.AllTasks().Count}");
+            await Asyncio.Sleep(0);
+        }
+
+        Asyncio.Run(Main(), LoopClock.Virtual);
+        Assert.Equal(
+            [
+                "unhandled exception during asyncio.run() shutdown: cleanup failed in fails-1",
+                "unhandled exception during asyncio.run() shutdown: cleanup failed in fails-4",
+            ],
+            reports);
+    }
+
+    [Fact]
     public void VirtualLoop_OnlyTimerAtInfinity_WaitsForTheInboxInsteadOfJumping()
     {
         var loop = new Loop(LoopClock.Virtual);

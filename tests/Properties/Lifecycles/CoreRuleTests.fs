@@ -107,3 +107,20 @@ let ``§1.2 Scheduler.next: the clock is read only when asked, one wait per iter
     let struct (s, step) = Scheduler.next VirtualClock 5.0 0.001 s
     Assert.Equal(RunBatch([| "t" |], 0L, 1L), step)
     Assert.Equal(2L, s.Iterations)
+
+[<Fact>]
+let ``§4 sleep: zero or less is one bare yield, anything longer a timer`` () =
+    Assert.Equal(YieldOnce, SleepPlan.decide 0.0)
+    Assert.Equal(YieldOnce, SleepPlan.decide -1.0)
+    Assert.Equal(WakeAfter 0.001, SleepPlan.decide 0.001)
+    Assert.Equal(WakeAfter infinity, SleepPlan.decide infinity)
+
+[<Fact>]
+let ``§1.5 asyncio.run shutdown: nothing left closes at once; only leftovers that failed are reported, in order`` () =
+    Assert.Equal(CloseNow, RunShutdown.start 0)
+    Assert.Equal(CancelAndWait 3, RunShutdown.start 3)
+
+    Assert.Equal<int array>(
+        [| 1; 3 |],
+        RunShutdown.reports [| ChildCancelled; ChildFailed; ChildSucceeded; ChildFailed |]
+    )

@@ -20,8 +20,11 @@ internal static class WorkloadRunner
             ["mode"] = quick ? "quick (sizes / 10)" : "full",
             ["runs per cell"] = $"{runs} measured after {warmups} warm-up",
         }));
+        // AIO_BENCH_ONLY=W3,W4 runs only those workloads: for trying a change, never for the report.
+        var only = Environment.GetEnvironmentVariable("AIO_BENCH_ONLY")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         foreach (var workload in Catalog.Workloads(quick))
         {
+            if (only is not null && !only.Contains(workload.Id)) continue;
             var cells = Catalog.Cells(workload).ToList();
             foreach (var cell in cells)
                 for (var i = 0; i < warmups; i++) RunOnce(cell);

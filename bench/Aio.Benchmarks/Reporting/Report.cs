@@ -233,9 +233,9 @@ internal static class Report
 
     private static void Targets(StringBuilder md, Data data)
     {
-        md.AppendLine("## Targets (issue 5)");
+        md.AppendLine("## Targets (issue 5, as issue 12 revised them)");
         md.AppendLine();
-        md.AppendLine("Ratios from this run; the targets were set for a 2-core machine.");
+        md.AppendLine("Ratios from this run; the targets were set for a 2-core machine. Issue 12 set W1, W3, W4, W5, W6, W6v, W7 and W8; the rest are issue 5's.");
         md.AppendLine();
         md.AppendLine("| target | measured | met |");
         md.AppendLine("|---|---|:---:|");
@@ -255,7 +255,8 @@ internal static class Report
         yield return Faster(data, "W4", SystemNames.RawContext, 0.6);
         yield return Faster(data, "W5", SystemNames.RawContext, 1.0);
         yield return Overhead(data);
-        yield return Faster(data, "W7", SystemNames.Tpl, 3);
+        yield return VirtualWall(data);
+        yield return Faster(data, "W7", SystemNames.Tpl, 1.5);
         yield return Memory(data);
         yield return HotBytes(data, MicroRunner.CallSoon, "W1", "W2");
         yield return HotBytes(data, MicroRunner.SleepStep, "W4");
@@ -286,7 +287,7 @@ internal static class Report
 
     private static Verdict Overhead(Data data)
     {
-        const string target = "W6 overhead above 50 ms ≤ 0.5× TPL's";
+        const string target = "W6 overhead above 50 ms ≤ 1× TPL's (stretch 0.5×)";
         if (data.Cell("W6", SystemNames.Aio) is not { } aio || data.Cell("W6", SystemNames.Tpl) is not { } tpl)
             return new(target, "not measured", null);
         var a = Summarize(aio).Median;
@@ -295,7 +296,16 @@ internal static class Report
         // then no ratio exists and Aio can only meet the target by being no later than it.
         if (t <= 0) return new(target, $"TPL {t:0.0} ms (≤ 0: no ratio), Aio {a:0.0} ms", a <= t);
         var ratio = a / t;
-        return new(target, $"{ratio:0.00}× (Aio {a:0.0} ms, TPL {t:0.0} ms)", ratio <= 0.5);
+        return new(target, $"{ratio:0.00}× (Aio {a:0.0} ms, TPL {t:0.0} ms)", ratio <= 1.0);
+    }
+
+    // A virtual clock never sleeps: the run's wall time is only the work.
+    private static Verdict VirtualWall(Data data)
+    {
+        const string target = "W6v ≤ 30 ms wall";
+        if (data.Cell("W6v", SystemNames.Aio) is not { } aio) return new(target, "not measured", null);
+        var ms = Summarize(aio).Median;
+        return new(target, $"{ms:0.0} ms", ms <= 30);
     }
 
     private static Verdict Memory(Data data)

@@ -15,8 +15,6 @@ module HandleState =
         | Due -> struct (CancelledHandle, false)
         | _ -> struct (life, false)
 
-    let rearm (_: HandleLife) = Queued
-
     let fallDue life =
         match life with
         | Queued -> Due

@@ -1,7 +1,7 @@
 namespace Aio.Core
 
-/// A handle's own life: queued until it runs or is cancelled; both are final (a task's step handle is
-/// re-armed for its next step, which starts a new life). A struct: a handle holds it inline, and
+/// A handle's own life: queued until it runs or is cancelled; both are final. (A task's step is not a
+/// handle: nothing cancels it as an entry.) A struct: a handle holds it inline, and
 /// changing it is a plain integer store.
 [<Struct>]
 type HandleLife =
@@ -19,9 +19,6 @@ module HandleState =
     /// Handle.cancel(): idempotent. True when a timer is still in the timer queue and must leave it
     /// (a ready entry, or a timer that fell due, is skipped when its turn comes: see HandleState.shouldRun).
     val cancel: life: HandleLife -> struct (HandleLife * bool)
-
-    /// A task's step handle starts a new life for its next step (a task never has two steps queued).
-    val rearm: HandleLife -> HandleLife
 
     /// A timer moved from the timer queue to the ready queue.
     val fallDue: life: HandleLife -> HandleLife

@@ -26,6 +26,90 @@ public class ShellRuleTests
     }
 
     [Fact]
+    public void CancelledHandle_InTheBatch_IsSkippedWhenItsTurnComes_TimerThatFellDueToo()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var order = new List<string>();
+        var reports = new List<string>();
+        loop.SetExceptionHandler((_, c) => reports.Add(c.Message));
+        Handle? queued = null;
+        TimerHandle? fellDue = null;
+        loop.CallSoon(() =>
+        {
+            order.Add("first");
+            queued!.Cancel();
+            fellDue!.Cancel();
+        });
+        queued = loop.CallSoon(() => order.Add("cancelled while queued"));
+        loop.CallSoon(() => order.Add("third"));
+        // Due at the first iteration: it joins that batch behind the ready entries, then is cancelled.
+        fellDue = loop.CallLater(0, () => order.Add("cancelled after falling due"));
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        Assert.Equal(["first", "third"], order);
+        Assert.True(queued.Cancelled);
+        Assert.True(fellDue.Cancelled);
+        Assert.Empty(reports);
+        loop.Close();
+    }
+
+    // CPython: ['soon', 'negative', 'zero'] — a negative delay is an earlier deadline, not zero.
+    [Fact]
+    public void CallLater_NegativeDelay_IsAnEarlierDeadline_RunsBeforeAZeroDelayRegisteredFirst()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var order = new List<string>();
+        loop.CallLater(0, () => order.Add("zero"));
+        loop.CallLater(-1, () => order.Add("negative"));
+        loop.CallSoon(() => order.Add("soon"));
+        loop.CallLater(0.001, loop.Stop);
+        loop.RunForever();
+        Assert.Equal(["soon", "negative", "zero"], order);
+        loop.Close();
+    }
+
+    // CPython 3.13: "outer got ('inner msg',)", then the task is cancelled with 'inner msg': a waiter that
+    // failed with a CancelledError delivers the pending cancel itself, with its own message.
+    [Fact]
+    public void PendingCancel_WaiterFailedWithACancellation_RaisesTheWaitersOwnError()
+    {
+        var log = new List<string>();
+
+        async Coroutine Outer(Future<int> f)
+        {
+            try
+            {
+                await f;
+            }
+            catch (CancelledException e)
+            {
+                log.Add("outer got " + e.CancelMessage);
+                throw;
+            }
+        }
+
+        async Coroutine Main()
+        {
+            var f = Asyncio.GetRunningLoop().CreateFuture<int>();
+            var t = Asyncio.CreateTask(Outer(f));
+            await Asyncio.Sleep(0);
+            f.SetException(new CancelledException("inner msg"));
+            log.Add("cancel -> " + t.Cancel("outer msg"));
+            try
+            {
+                await t;
+            }
+            catch (CancelledException e)
+            {
+                log.Add($"t {e.CancelMessage} {t.Cancelled} {t.Cancelling()}");
+            }
+        }
+
+        Asyncio.Run(Main(), LoopClock.Virtual);
+        Assert.Equal(["cancel -> True", "outer got inner msg", "t inner msg True 1"], log);
+    }
+
+    [Fact]
     public void Gather_TheSameFutureTwice_WatchesItOnce()
     {
         var loop = new Loop(LoopClock.Virtual);

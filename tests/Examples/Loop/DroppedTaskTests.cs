@@ -79,4 +79,26 @@ public class DroppedTaskTests
         Assert.Null(task);
         loop.Close();
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AbandonRenamed(Loop loop)
+    {
+        var task = loop.CreateTask(WaitForever(loop), name: "before");
+        RunOnce(loop);
+        task.Name = "renamed while parked";
+    }
+
+    [Fact]
+    public void ADroppedTaskRenamedWhileParked_IsReportedUnderItsNewName()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var reports = new List<string>();
+        loop.SetExceptionHandler((_, context) => reports.Add((string)context["task"]!));
+        AbandonRenamed(loop);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        RunOnce(loop);
+        Assert.Equal(["<Task pending name='renamed while parked' coro=<WaitForever()>>"], reports);
+        loop.Close();
+    }
 }

@@ -279,6 +279,27 @@ public class LoopBehaviourTests
         Assert.Equal(["innermost " + log[0][5..], "innermost " + log[0][5..]], log[1..]);
     }
 
+    // An eager task's first step is a chain of its own: created deep inside an inline chain, it still
+    // runs to its first suspension (or its end) before CreateTask returns.
+    [Fact]
+    public void EagerTask_CreatedDeepInAnInlineChain_RunsItsFirstStepBeforeCreateTaskReturns()
+    {
+        var log = new List<string>();
+
+        async Coroutine<int> Leaf(int n) => n == 0 ? 7 : await Leaf(n - 1);
+
+        async Coroutine<int> Chain(int n)
+        {
+            if (n > 0) return await Chain(n - 1);
+            var eager = Asyncio.CreateTask(Leaf(300), eagerStart: true);
+            log.Add($"eager done at once: {eager.Done}, result {(eager.Done ? eager.Result() : -1)}");
+            return await eager;
+        }
+
+        Assert.Equal(7, Asyncio.Run(Chain(1000)));
+        Assert.Equal(["eager done at once: True, result 7"], log);
+    }
+
     private static void ScenarioRunOnce(Loop loop)
     {
         loop.CallSoon(loop.Stop);

@@ -139,6 +139,28 @@ public class InteropTests
         loop.Close();
     }
 
+    // A loop waiting for an hour-long timer wakes for a thread-safe submission: the callback runs long
+    // before the timer (the bound only keeps a broken wake-up from hanging the suite).
+    [Fact]
+    public void CallSoonThreadsafe_IntoALoopWaitingOnAFarTimer_WakesItAtOnce()
+    {
+        var loop = new Loop();
+        var log = new List<string>();
+        loop.CallLater(3600, () => log.Add("timer"));
+        var runner = new Thread(() => loop.RunForever());
+        runner.Start();
+        while (!loop.IsRunning) Thread.Sleep(1);
+        Thread.Sleep(50);
+        loop.CallSoonThreadsafe(() =>
+        {
+            log.Add("from another thread");
+            loop.Stop();
+        });
+        Assert.True(runner.Join(TimeSpan.FromSeconds(30)), "the loop did not wake for CallSoonThreadsafe");
+        Assert.Equal(["from another thread"], log);
+        loop.Close();
+    }
+
     [Fact]
     public void CallSoonThreadsafe_EightThreadsStorm_LosesNothingAndKeepsEachThreadsOrder()
     {

@@ -130,8 +130,6 @@ module Scheduler =
     let proceedsAtOnce (inboxPending: bool) (s: LoopState<'H>) =
         inboxPending || s.Stopping || not (ReadyQueue.isEmpty s.Ready)
 
-    let needsClock (s: LoopState<'H>) = not (TimerQueue.isEmpty s.Timers)
-
     let decideWait (policy: ClockPolicy) (now: float) (inboxPending: bool) (s: LoopState<'H>) =
         match (if inboxPending then ValueSome 0.0 else pollTimeout now s), policy with
         | ValueSome 0.0, _ -> Proceed
@@ -153,8 +151,6 @@ module Scheduler =
                 },
                 payloads,
                 ReadyQueue.count ready)
-
-    let batch (s: LoopState<'H>) = struct (s.Ready.Head, s.BatchEnd)
 
     let next (policy: ClockPolicy) (now: float) (resolution: float) (s: LoopState<'H>) =
         if TimerQueue.isEmpty s.Timers then

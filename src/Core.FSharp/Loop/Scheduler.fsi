@@ -106,9 +106,6 @@ module Scheduler =
     /// behind what is already queued; then the snapshot is taken.
     val internal runOnce: now: float -> resolution: float -> s: LoopState<'H> -> struct (LoopState<'H> * 'H array * int)
 
-    /// Step 5's snapshot: the entries numbered [first, last).
-    val internal batch: s: LoopState<'H> -> struct (int64 * int64)
-
     /// One iteration up to its batch, SEMANTICS §1.2 steps 1–5, with thread-safe submissions already
     /// appended by the shell: `now` is the clock's reading, or NaN when the shell has not read it (the
     /// answer is then ReadClock if the decision needs it). A wait is decided once per iteration; after it

@@ -74,7 +74,7 @@ public abstract class Future
 
     internal abstract void AddDoneCallbackNoContext(Action<Future> callback);
 
-    internal abstract void AddTaskWakeup(Action<Future> wakeup, ITaskStepper task);
+    internal abstract void AddTaskWakeup(ITaskStepper task);
 
     // asyncio's state word: pending, cancelling (tasks), finished or cancelled.
     internal abstract string StateWord { get; }
@@ -238,7 +238,7 @@ public class Future<T> : Future
     private void Schedule(DoneCallback callback)
     {
         if (callback.Task is { } task) task.QueueWakeup();
-        else Loop.CallSoonInternal(new ArgumentHandle(callback.Callback, this, callback.Context));
+        else Loop.CallSoonInternal(new ArgumentHandle(callback.Callback!, this, callback.Context));
     }
 
     private CancelledException TakeCancellation(FSharpOption<string>? message)
@@ -265,7 +265,7 @@ public class Future<T> : Future
 
     internal override void AddDoneCallbackNoContext(Action<Future> callback) => AddDoneCallback(new DoneCallback(callback, null));
 
-    internal override void AddTaskWakeup(Action<Future> wakeup, ITaskStepper task) => AddDoneCallback(new DoneCallback(wakeup, null, task));
+    internal override void AddTaskWakeup(ITaskStepper task) => AddDoneCallback(new DoneCallback(task));
 
     private void AddDoneCallback(DoneCallback callback)
     {
@@ -346,20 +346,35 @@ public class Future<T> : Future
     private protected string CallbacksPart()
     {
         var cbs = FutureState.callbacks(_state);
-        return cbs.IsEmpty ? "" : " cb=[" + string.Join(", ", cbs.Select(c => Repr.CallbackName(c.Callback) + "()")) + "]";
+        return cbs.IsEmpty ? "" : " cb=[" + string.Join(", ", cbs.Select(c => (c.Task is null ? Repr.CallbackName(c.Callback!) : "Task.task_wakeup") + "()")) + "]";
     }
 }
 
-// A done callback and the execution context it runs in. Equal by delegate (and task, for wakeups),
-// not context: RemoveDoneCallback removes a callback whatever context it was added in.
-internal readonly struct DoneCallback(Action<Future> callback, ExecutionContext? context, ITaskStepper? task = null) : IEquatable<DoneCallback>
+// A done callback and the execution context it runs in, or a task's wakeup. Two fields, not three:
+// a waiter list keeps one per parked task. Equal by delegate (or task), not context:
+// RemoveDoneCallback removes a callback whatever context it was added in.
+internal readonly struct DoneCallback : IEquatable<DoneCallback>
 {
-    public Action<Future> Callback { get; } = callback;
-    public ExecutionContext? Context { get; } = context;
+    // The Action<Future> to call, or the ITaskStepper to wake (which resumes through its own step entry).
+    private readonly object _target;
 
-    // Set for a task's wakeup: the task resumes through its own reusable step handle.
-    public ITaskStepper? Task { get; } = task;
-    public bool Equals(DoneCallback other) => Callback.Equals(other.Callback) && ReferenceEquals(Task, other.Task);
+    public DoneCallback(Action<Future> callback, ExecutionContext? context)
+    {
+        _target = callback;
+        Context = context;
+    }
+
+    public DoneCallback(ITaskStepper task)
+    {
+        _target = task;
+        Context = null;
+    }
+
+    public Action<Future>? Callback => _target as Action<Future>;
+    public ExecutionContext? Context { get; }
+    // A sealed delegate type is one type-handle compare; asking for the interface would search for it.
+    public ITaskStepper? Task => _target is Action<Future> ? null : System.Runtime.CompilerServices.Unsafe.As<ITaskStepper>(_target);
+    public bool Equals(DoneCallback other) => _target.Equals(other._target);
     public override bool Equals(object? obj) => obj is DoneCallback d && Equals(d);
-    public override int GetHashCode() => Callback.GetHashCode();
+    public override int GetHashCode() => _target.GetHashCode();
 }

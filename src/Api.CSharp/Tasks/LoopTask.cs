@@ -23,20 +23,32 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 {
     private readonly Coroutine<T> _coroutine;
     private TaskState<Future> _state;
-    private NextStep _nextStep;
+    // The input of the step queued for this task, exactly as the core's ScheduleStep gave it (or the
+    // wakeup's, read from the waiter that woke it): at most one step is queued at a time.
+    private StepInput _nextInput = StepInput.Go;
     private IResumable? _resume;
-    private Exception? _pendingThrow;
     private Future? _suspendedOn;
     private bool _suspendUninterruptible;
     private bool _forwardingCancel;
     private ExecutionContext? _context;
-    private Exception? _stepError;
     private readonly long _number;
     private string? _name;
-    private CancellationTokenSource? _tokenSource;
-    private CancellationTokenRegistration _linked;
-    private CancellationToken _linkedToken;
-    private PendingInterrupt? _interrupt;
+    private Rare? _rare;
+
+    // What few tasks ever use, out of line, so that a task's own object stays small (W8 counts it per
+    // parked task): a CancellationToken asked for or linked, a foreign await being interrupted, a
+    // cancellation waiting to be thrown in at a yield, a failure to drive the coroutine.
+    private sealed class Rare
+    {
+        public CancellationTokenSource? TokenSource;
+        public CancellationTokenRegistration Linked;
+        public CancellationToken LinkedToken;
+        public PendingInterrupt? Interrupt;
+        public Exception? PendingThrow;
+        public Exception? StepError;
+    }
+
+    private Rare Rares => _rare ??= new Rare();
 
     internal LoopTask(Loop loop, Coroutine<T> coroutine, string? name, bool eager) : base(loop)
     {
@@ -91,12 +103,13 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     {
         get
         {
-            if (_tokenSource is null)
+            var rare = Rares;
+            if (rare.TokenSource is null)
             {
-                _tokenSource = new CancellationTokenSource();
-                if (_state.CancelRequests > 0 || Cancelled) _tokenSource.Cancel();
+                rare.TokenSource = new CancellationTokenSource();
+                if (_state.CancelRequests > 0 || Cancelled) rare.TokenSource.Cancel();
             }
-            return _tokenSource.Token;
+            return rare.TokenSource.Token;
         }
     }
 
@@ -104,13 +117,13 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     internal void Link(CancellationToken token)
     {
         if (!token.CanBeCanceled) return;
-        _linkedToken = token;
+        Rares.LinkedToken = token;
         if (token.IsCancellationRequested)
         {
             Cancel();
             return;
         }
-        _linked = token.UnsafeRegister(static t =>
+        Rares.Linked = token.UnsafeRegister(static t =>
         {
             var task = (LoopTask<T>)t!;
             if (ReferenceEquals(Loop.RunningOnThisThread, task.Loop)) task.Cancel();
@@ -119,16 +132,16 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     }
 
     private bool IsOwnToken(CancellationToken token) =>
-        token.CanBeCanceled && ((_tokenSource is not null && token == _tokenSource.Token) || token == _linkedToken);
+        token.CanBeCanceled && _rare is { } rare && ((rare.TokenSource is not null && token == rare.TokenSource.Token) || token == rare.LinkedToken);
 
     // Cancels the task's token once its first cancel is accepted. TPL runs the token's callbacks here,
     // synchronously: one that throws is reported, and the cancel stands.
     private void CancelToken()
     {
-        if (_tokenSource is null || _tokenSource.IsCancellationRequested) return;
+        if (_rare?.TokenSource is not { IsCancellationRequested: false } source) return;
         try
         {
-            _tokenSource.Cancel();
+            source.Cancel();
         }
         catch (AggregateException e)
         {
@@ -200,15 +213,8 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 
     private void Step()
     {
-        var input = _nextStep switch
-        {
-            NextStep.Go => StepInput.Go,
-            // The waiter is done, so its outcome is final: reading it now or at the wakeup is the same.
-            NextStep.Wakeup => TaskState.wakeFrom(_state.Phase.waiter!.Outcome),
-            NextStep.FaultAwaitedItself => StepInput.NewFault(StepFault.AwaitedItself),
-            _ => StepInput.NewFault(StepFault.WaiterOfOtherLoop),
-        };
-        _nextStep = NextStep.Go;
+        var input = _nextInput;
+        _nextInput = StepInput.Go;
         Apply(TaskState.startStep(input, _state));
     }
 
@@ -241,7 +247,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
                 RunEagerly();
                 break;
             case TaskCommand.Tags.AddWakeup:
-                decided.waiter!.AddTaskWakeup(s_wakeup, this);
+                decided.waiter!.AddTaskWakeup(this);
                 break;
             case TaskCommand.Tags.CancelWaiter:
                 var c = (TaskCommand.CancelWaiter)command;
@@ -269,21 +275,11 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         }
     }
 
-    // Every task's wakeup, as the waiter's done callback: the waiter resumes the task through
-    // QueueWakeup, so this delegate only names the registration (one shared instance for all tasks).
-    private static readonly Action<Future> s_wakeup = static waiter => { };
-
     // The task is its own ready entry for every step and every wakeup: it never has two of them queued
     // at once, so scheduling one allocates nothing.
-    private void QueueStep(StepInput input) => QueueStep(
-        input.IsGo ? NextStep.Go
-        : input.IsWakeFrom ? NextStep.Wakeup
-        : ((StepInput.Fault)input).Item.IsAwaitedItself ? NextStep.FaultAwaitedItself
-        : NextStep.FaultOtherLoop);
-
-    private void QueueStep(NextStep next)
+    private void QueueStep(StepInput input)
     {
-        _nextStep = next;
+        _nextInput = input;
         Loop.CallSoonInternal(this);
     }
 
@@ -295,8 +291,9 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 
     private static readonly ContextCallback s_step = static t => ((LoopTask<T>)t!).Step();
 
-    // The waiter's outcome is read when the step starts (Step).
-    void ITaskStepper.QueueWakeup() => QueueStep(NextStep.Wakeup);
+    // Called by the waiter once it is done, so its outcome is already final: read now, it is what the
+    // step would read when it starts (asyncio's task_wakeup reads it then). Shared inputs: no allocation.
+    void ITaskStepper.QueueWakeup() => QueueStep(TaskState.wakeFrom(_state.Phase.waiter!.Outcome));
 
 
     // The first step inside create_task, in the task's own context, as the current task; whoever
@@ -309,8 +306,9 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     {
         if (!resume.IsSend)
         {
-            if (_pendingThrow is null) Suspension.PendingThrowArmed();
-            _pendingThrow = resume is Resume.ThrowCancelled c
+            var rare = Rares;
+            if (rare.PendingThrow is null) Suspension.PendingThrowArmed();
+            rare.PendingThrow = resume is Resume.ThrowCancelled c
                 ? new CancelledException(Text(c.message))
                 : new InvalidOperationException(FaultMessage(((Resume.ThrowFault)resume).Item));
         }
@@ -320,9 +318,9 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         _resume = null;
         // A foreign await the task was cancelled in (its bridge cancelled, or a cancel raised on resume):
         // its awaiter is swapped for one that raises, so the cancellation surfaces at that very await.
-        if (_interrupt is { } interrupt)
+        if (_rare?.Interrupt is { } interrupt)
         {
-            _interrupt = null;
+            _rare.Interrupt = null;
             var error = ((ITaskStepper)this).TakePendingThrow() ?? (interrupt.Bridge.Cancelled ? interrupt.Bridge.CancelledError() : null);
             if (error is not null) interrupt.Raise(error);
         }
@@ -341,7 +339,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
             // Not the body's own exception (the builder keeps that in the coroutine) but a failure to
             // drive it: a coroutine started twice, or a step that left it neither done nor suspended
             // on anything the loop knows. The task fails with it instead of hanging in Running.
-            _stepError = e;
+            Rares.StepError = e;
             end = e is CancelledException c ? Core.StepEnd.NewRaisedCancelled(Option(c.CancelMessage)) : Core.StepEnd.Raised;
         }
         finally
@@ -394,13 +392,13 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 
     void ITaskStepper.SuspendYield(IResumable continuation) => _resume = continuation;
 
-    void ITaskStepper.ArmInterrupt(PendingInterrupt interrupt) => _interrupt = interrupt;
+    void ITaskStepper.ArmInterrupt(PendingInterrupt interrupt) => Rares.Interrupt = interrupt;
 
     Exception? ITaskStepper.TakePendingThrow()
     {
-        var e = _pendingThrow;
+        var e = _rare?.PendingThrow;
         if (e is null) return null;
-        _pendingThrow = null;
+        _rare!.PendingThrow = null;
         Suspension.PendingThrowTaken();
         return e;
     }
@@ -408,15 +406,16 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     private void Finish(TaskEnd end)
     {
         Loop.Tasks.Unregister(this);
-        _linked.Dispose();
+        _rare?.Linked.Dispose();
+        var stepError = _rare?.StepError;
         switch (end)
         {
             case TaskEnd.EndCancelled c:
-                if ((_stepError ?? _coroutine.Error) is CancelledException own) CancelledByCoroutine(own);
+                if ((stepError ?? _coroutine.Error) is CancelledException own) CancelledByCoroutine(own);
                 else CancelCore(Text(c.message));
                 break;
             case var _ when end.IsEndRaised:
-                FailCore(_stepError ?? _coroutine.Error ?? new InvalidOperationException(FaultMessage(StepFault.AwaitedItself)), "SetException");
+                FailCore(stepError ?? _coroutine.Error ?? new InvalidOperationException(FaultMessage(StepFault.AwaitedItself)), "SetException");
                 break;
             default:
                 SucceedCore(_coroutine.GetResult());
@@ -440,16 +439,6 @@ public sealed class LoopTask : LoopTask<VoidResult>
 
     /// <summary>A TPL task that completes like this one; see <see cref="Future{T}.AsTask"/>.</summary>
     public new Task AsTask() => base.AsTask();
-}
-
-// The input of a task's queued step, as a byte in the task rather than a reference to the core's
-// StepInput: the input is rebuilt when the step starts.
-internal enum NextStep : byte
-{
-    Go,
-    Wakeup,
-    FaultAwaitedItself,
-    FaultOtherLoop,
 }
 
 // asyncio's process-wide task counter: one number per created task, whatever its result type.

@@ -25,6 +25,28 @@ public class ShellRuleTests
         loop.Close();
     }
 
+    // CPython 3.13: <Future pending cb=[Task.task_wakeup()]>, and the task shows it as wait_for.
+    [Fact]
+    public void AWaiter_ShowsTheParkedTasksWakeupAsTaskTaskWakeup_InItsReprAndTheTasks()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var gate = loop.CreateFuture<int>();
+        var task = loop.CreateTask(AwaitGate(gate), name: "parked");
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        Assert.Equal("<Future pending cb=[Task.task_wakeup()]>", gate.ToString());
+        Assert.Equal("<Task pending name='parked' coro=<AwaitGate()> wait_for=<Future pending cb=[Task.task_wakeup()]>>", task.ToString());
+        gate.AddDoneCallback(Named);
+        Assert.Equal("<Future pending cb=[Task.task_wakeup(), Named()]>", gate.ToString());
+        gate.SetResult(7);
+        Assert.Equal(7, loop.RunUntilComplete(task));
+        loop.Close();
+    }
+
+    private static async Coroutine<int> AwaitGate(Future<int> gate) => await gate;
+
+    private static void Named(Future _) { }
+
     [Fact]
     public void CancelledHandle_InTheBatch_IsSkippedWhenItsTurnComes_TimerThatFellDueToo()
     {

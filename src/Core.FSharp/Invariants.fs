@@ -2,8 +2,8 @@ namespace Aio.Core
 
 module Invariants =
 
-    let checkLoop (s: LoopState<'H>) : string list =
-        let timerKeys = TimerQueue.toList s.Timers |> List.map fst
+    let checkLoop (s: LoopState) (timers: TimerQueue<'H>) : string list =
+        let timerKeys = TimerQueue.toList timers |> List.map fst
 
         [
             if s.Ready.Head > s.Ready.Tail then
@@ -12,11 +12,11 @@ module Invariants =
                 sprintf "the iteration snapshot ends at %d, past the queue's tail %d" s.BatchEnd s.Ready.Tail
             if timerKeys |> List.exists (fun k -> k.Seq >= s.NextTimerSeq) then
                 "a timer's sequence number is not below the next one"
-            if not (TimerQueue.isWellFormed s.Timers) then
+            if not (TimerQueue.isWellFormed timers) then
                 "a timer run is unsorted or empty, or a cancelled timer is at the head of one or unsorted"
-            if List.length timerKeys <> TimerQueue.count s.Timers then
+            if List.length timerKeys <> TimerQueue.count timers then
                 "the timer count disagrees with the live timers"
-            if s.Closed && not (ReadyQueue.isEmpty s.Ready && TimerQueue.isEmpty s.Timers) then
+            if s.Closed && not (ReadyQueue.isEmpty s.Ready && TimerQueue.isEmpty timers) then
                 "a closed loop still holds work"
         ]
 

@@ -5,7 +5,7 @@ namespace Aio.Core
 module Invariants =
 
     /// The loop state's structure: queue bounds, snapshot inside the queue, timer runs in order, closed means empty.
-    val checkLoop: s: LoopState<'H> -> string list
+    val checkLoop: s: LoopState -> timers: TimerQueue<'H> -> string list
 
     /// The task state's bookkeeping: no negative count, no pending cancel without a request or after done.
     val checkTask: s: TaskState<'W> -> string list when 'W: equality

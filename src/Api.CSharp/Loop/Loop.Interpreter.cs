@@ -65,14 +65,18 @@ public sealed partial class Loop
     }
 
     // Refuses a run (or a close) the core refused, with asyncio's messages.
-    private static LoopState<Handle> Accept(FSharpResult<LoopState<Handle>, RunRefusal> decision)
+    private static LoopState Accept(FSharpResult<LoopState, RunRefusal> decision)
     {
         if (decision.IsOk) return decision.ResultValue;
-        var refusal = decision.ErrorValue;
-        if (refusal.IsRunOnClosedLoop) throw Closed();
-        if (refusal.IsAlreadyRunning) throw new InvalidOperationException("This event loop is already running");
-        if (refusal.IsAnotherLoopRunning) throw new InvalidOperationException("Cannot run the event loop while another loop is running");
-        throw new InvalidOperationException("Cannot close a running event loop");
+        throw Refused(decision.ErrorValue);
+    }
+
+    private static Exception Refused(RunRefusal refusal)
+    {
+        if (refusal.IsRunOnClosedLoop) return Closed();
+        if (refusal.IsAlreadyRunning) return new InvalidOperationException("This event loop is already running");
+        if (refusal.IsAnotherLoopRunning) return new InvalidOperationException("Cannot run the event loop while another loop is running");
+        return new InvalidOperationException("Cannot close a running event loop");
     }
 
     // The checks a run makes, before anything (a task, a callback) is created for it.
@@ -98,8 +102,9 @@ public sealed partial class Loop
                 // In submission order; one cancelled meanwhile is skipped when its turn comes, like any other.
                 while (_inbox.TryDequeue(out var submitted)) CallSoonInternal(submitted);
             }
-            var (state, step) = Scheduler.next(_policy, now, s_resolution, _state);
+            var (state, timers, step) = Scheduler.next(_policy, now, s_resolution, _state, _timers);
             _state = state;
+            _timers = timers;
             switch (step.Tag)
             {
                 case Iteration<Handle>.Tags.ReadClock:
@@ -256,7 +261,9 @@ public sealed partial class Loop
     {
         if (IsClosed) return;
         if (Debug && !IsRunning) ReportLeftovers();
-        _state = Accept(Scheduler.close(_state));
+        var closed = Scheduler.close(_state, _timers);
+        if (closed.IsError) throw Refused(closed.ErrorValue);
+        (_state, _timers) = closed.ResultValue;
         Array.Clear(_ring);
         while (_inbox.TryDequeue(out _)) { }
         _providerWake?.Dispose();

@@ -26,7 +26,10 @@ public sealed partial class Loop : IDisposable
     // Virtual clocks jump exactly to deadlines; the resolution then only needs to beat rounding.
     private static readonly double s_resolution = 1.0 / Stopwatch.Frequency;
 
-    private LoopState<Handle> _state = Scheduler.empty<Handle>();
+    // The loop's state in the core's two halves: the numbers and flags every call_soon replaces (no
+    // references, so storing them needs no GC write barrier), and the timers.
+    private LoopState _state = Scheduler.empty;
+    private TimerQueue<Handle> _timers = TimerQueue.empty<Handle>();
     private readonly ClockPolicy _policy;
     private double _virtualNow;
     private int _owner;
@@ -168,9 +171,9 @@ public sealed partial class Loop : IDisposable
     {
         if (double.IsNaN(when)) throw new ArgumentException("The deadline is NaN: pass a number of seconds.", nameof(when));
         var handle = new TimerHandle(this, when, callback, argument, context);
-        var result = Scheduler.callAt(when, handle, _state);
+        var result = Scheduler.callAt(when, handle, _state, _timers);
         if (result.IsError) throw Closed();
-        (_state, handle.Key) = result.ResultValue;
+        (_state, _timers, handle.Key) = result.ResultValue;
         return handle;
     }
 
@@ -208,7 +211,7 @@ public sealed partial class Loop : IDisposable
         Store(number, handle);
     }
 
-    internal void Unschedule(TimerHandle handle) => _state = Scheduler.cancelTimer(handle.Key, _state);
+    internal void Unschedule(TimerHandle handle) => _timers = Scheduler.cancelTimer(handle.Key, _state, _timers);
 
     // The ready entries (handles, and tasks due for a step), kept under their entry numbers (the core holds only the numbers).
     // A power-of-two ring: an entry's slot is its number masked, so appending and popping never move

@@ -20,11 +20,10 @@ type ClockPolicy =
     | VirtualClock
 
 [<Struct>]
-type LoopState<'H> =
+type LoopState =
     {
         Ready: ReadyQueue
         BatchEnd: int64
-        Timers: TimerQueue<'H>
         NextTimerSeq: int64
         Stopping: bool
         Closed: bool
@@ -41,11 +40,10 @@ type Iteration<'H> =
 
 module Scheduler =
 
-    let empty<'H> : LoopState<'H> =
+    let empty: LoopState =
         {
             Ready = ReadyQueue.empty
             BatchEnd = 0L
-            Timers = TimerQueue.empty
             NextTimerSeq = 0L
             Stopping = false
             Closed = false
@@ -54,7 +52,7 @@ module Scheduler =
             Waited = false
         }
 
-    let callSoon (s: LoopState<'H>) : Result<struct (LoopState<'H> * int64), ScheduleRefusal> =
+    let callSoon (s: LoopState) : Result<struct (LoopState * int64), ScheduleRefusal> =
         if s.Closed then
             Error LoopIsClosed
         else
@@ -64,8 +62,9 @@ module Scheduler =
     let callAt
         (deadline: float)
         (h: 'H)
-        (s: LoopState<'H>)
-        : Result<struct (LoopState<'H> * TimerKey), ScheduleRefusal> =
+        (s: LoopState)
+        (timers: TimerQueue<'H>)
+        : Result<struct (LoopState * TimerQueue<'H> * TimerKey), ScheduleRefusal> =
         if s.Closed then
             Error LoopIsClosed
         else
@@ -77,61 +76,57 @@ module Scheduler =
 
             Ok(
                 struct ({ s with
-                            Timers = TimerQueue.add key h s.Timers
                             NextTimerSeq = s.NextTimerSeq + 1L
                         },
+                        TimerQueue.add key h timers,
                         key)
             )
 
-    let cancelTimer (key: TimerKey) (s: LoopState<'H>) =
+    let cancelTimer (key: TimerKey) (s: LoopState) (timers: TimerQueue<'H>) =
         // close() already discarded every timer.
-        if s.Closed then
-            s
-        else
-            { s with
-                Timers = TimerQueue.remove key s.Timers
-            }
+        if s.Closed then timers else TimerQueue.remove key timers
 
-    let stop (s: LoopState<'H>) = { s with Stopping = true }
+    let stop (s: LoopState) = { s with Stopping = true }
 
-    let startRun (anotherLoopRunning: bool) (s: LoopState<'H>) : Result<LoopState<'H>, RunRefusal> =
+    let startRun (anotherLoopRunning: bool) (s: LoopState) : Result<LoopState, RunRefusal> =
         if s.Closed then Error RunOnClosedLoop
         elif s.Running then Error AlreadyRunning
         elif anotherLoopRunning then Error AnotherLoopRunning
         else Ok { s with Running = true }
 
-    let endRun (s: LoopState<'H>) =
+    let endRun (s: LoopState) =
         { s with
             Running = false
             Stopping = false
             Waited = false
         }
 
-    let close (s: LoopState<'H>) : Result<LoopState<'H>, RunRefusal> =
+    let close (s: LoopState) (_: TimerQueue<'H>) : Result<struct (LoopState * TimerQueue<'H>), RunRefusal> =
         if s.Running then
             Error CloseWhileRunning
         else
-            Ok
-                { s with
-                    Ready = { s.Ready with Head = s.Ready.Tail }
-                    BatchEnd = s.Ready.Tail
-                    Timers = TimerQueue.empty
-                    Closed = true
-                }
+            Ok(
+                struct ({ s with
+                            Ready = { s.Ready with Head = s.Ready.Tail }
+                            BatchEnd = s.Ready.Tail
+                            Closed = true
+                        },
+                        TimerQueue.empty)
+            )
 
-    let pollTimeout (now: float) (s: LoopState<'H>) : float voption =
+    let pollTimeout (now: float) (s: LoopState) (timers: TimerQueue<'H>) : float voption =
         if not (ReadyQueue.isEmpty s.Ready) || s.Stopping then
             ValueSome 0.0
         else
-            match TimerQueue.tryEarliest s.Timers with
+            match TimerQueue.tryEarliest timers with
             | ValueSome k -> ValueSome(max 0.0 (k.Deadline - now))
             | ValueNone -> ValueNone
 
-    let proceedsAtOnce (inboxPending: bool) (s: LoopState<'H>) =
+    let proceedsAtOnce (inboxPending: bool) (s: LoopState) =
         inboxPending || s.Stopping || not (ReadyQueue.isEmpty s.Ready)
 
-    let decideWait (policy: ClockPolicy) (now: float) (inboxPending: bool) (s: LoopState<'H>) =
-        match (if inboxPending then ValueSome 0.0 else pollTimeout now s), policy with
+    let decideWait (policy: ClockPolicy) (now: float) (inboxPending: bool) (s: LoopState) (timers: TimerQueue<'H>) =
+        match (if inboxPending then ValueSome 0.0 else pollTimeout now s timers), policy with
         | ValueSome 0.0, _ -> Proceed
         // A timer at infinity never fires: waiting for it is waiting for the inbox.
         | ValueSome dt, _ when System.Double.IsPositiveInfinity dt -> BlockUntilSignalled
@@ -139,21 +134,26 @@ module Scheduler =
         | ValueSome dt, VirtualClock -> AdvanceClockTo(now + dt)
         | ValueNone, _ -> BlockUntilSignalled
 
-    let runOnce (now: float) (resolution: float) (s: LoopState<'H>) : struct (LoopState<'H> * 'H[] * int) =
-        let struct (payloads, timers) = TimerQueue.popDueItems (now + resolution) s.Timers
+    let runOnce
+        (now: float)
+        (resolution: float)
+        (s: LoopState)
+        (timers: TimerQueue<'H>)
+        : struct (LoopState * TimerQueue<'H> * 'H[] * int) =
+        let struct (payloads, timers) = TimerQueue.popDueItems (now + resolution) timers
         let struct (ready, _) = ReadyQueue.enqueueMany payloads.Length s.Ready
 
         struct ({ s with
                     Ready = ready
-                    Timers = timers
                     BatchEnd = ready.Tail
                     Iterations = s.Iterations + 1L
                 },
+                timers,
                 payloads,
                 ReadyQueue.count ready)
 
-    let next (policy: ClockPolicy) (now: float) (resolution: float) (s: LoopState<'H>) =
-        if TimerQueue.isEmpty s.Timers then
+    let next (policy: ClockPolicy) (now: float) (resolution: float) (s: LoopState) (timers: TimerQueue<'H>) =
+        if TimerQueue.isEmpty timers then
             // The busy loop's path, in one record copy: nothing can fall due and no clock is needed.
             if s.Waited || s.Stopping || not (ReadyQueue.isEmpty s.Ready) then
                 let tail = s.Ready.Tail
@@ -163,28 +163,29 @@ module Scheduler =
                             Iterations = s.Iterations + 1L
                             Waited = false
                         },
+                        timers,
                         RunBatch(System.Array.Empty<'H>(), s.Ready.Head, tail))
             else
-                struct ({ s with Waited = true }, Wait BlockUntilSignalled)
+                struct ({ s with Waited = true }, timers, Wait BlockUntilSignalled)
         // Reading a real clock costs more than the rest of a busy iteration, so the shell reads it only
         // when asked; only timers look at it.
         elif System.Double.IsNaN now then
-            struct (s, ReadClock)
+            struct (s, timers, ReadClock)
         else
             let wait =
                 // One wait per iteration: woken early (a submission, a signal) it runs what is due then.
                 if s.Waited || proceedsAtOnce false s then
                     Proceed
                 else
-                    decideWait policy now false s
+                    decideWait policy now false s timers
 
             match wait with
             | Proceed ->
-                let struct (s, due, _) = runOnce now resolution s
-                struct ({ s with Waited = false }, RunBatch(due, s.Ready.Head, s.BatchEnd))
-            | w -> struct ({ s with Waited = true }, Wait w)
+                let struct (s, timers, due, _) = runOnce now resolution s timers
+                struct ({ s with Waited = false }, timers, RunBatch(due, s.Ready.Head, s.BatchEnd))
+            | w -> struct ({ s with Waited = true }, timers, Wait w)
 
-    let endIteration (s: LoopState<'H>) : struct (LoopState<'H> * bool) =
+    let endIteration (s: LoopState) : struct (LoopState * bool) =
         let s =
             { s with
                 Ready =

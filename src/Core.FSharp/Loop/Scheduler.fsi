@@ -33,15 +33,17 @@ type ClockPolicy =
     | RealClock
     | VirtualClock
 
-/// The loop's scheduling state (SEMANTICS §1.1), as a struct value never changed in place. 'H is the shell's timer
-/// payload. Ready entries with numbers below `BatchEnd` form the running iteration's snapshot: anything
-/// appended after the snapshot sits behind it and waits for a later iteration.
+/// The loop's scheduling state (SEMANTICS §1.1) apart from its timers, as a struct value never changed in
+/// place. Ready entries with numbers below `BatchEnd` form the running iteration's snapshot: anything
+/// appended after the snapshot sits behind it and waits for a later iteration. It holds numbers and
+/// flags only: every call_soon stores a new one, and a value without references is stored without a
+/// GC write barrier. The timers (a `TimerQueue`, 'H being the shell's timer payload) are the other half
+/// of the loop's state, passed beside it to the functions that read or change them.
 [<Struct>]
-type LoopState<'H> =
+type LoopState =
     {
         Ready: ReadyQueue
         BatchEnd: int64
-        Timers: TimerQueue<'H>
         NextTimerSeq: int64
         Stopping: bool
         Closed: bool
@@ -65,46 +67,56 @@ type Iteration<'H> =
 module Scheduler =
 
     /// A new loop: nothing queued, not stopping, not closed.
-    val empty<'H> : LoopState<'H>
+    val empty: LoopState
 
     /// call_soon: FIFO at the end of the ready queue. Returns the new entry's number, under which the
     /// shell keeps the handle.
-    val callSoon: s: LoopState<'H> -> Result<struct (LoopState<'H> * int64), ScheduleRefusal>
+    val callSoon: s: LoopState -> Result<struct (LoopState * int64), ScheduleRefusal>
 
     /// call_at: ordered by (deadline, registration sequence).
     val callAt:
-        deadline: float -> h: 'H -> s: LoopState<'H> -> Result<struct (LoopState<'H> * TimerKey), ScheduleRefusal>
+        deadline: float ->
+        h: 'H ->
+        s: LoopState ->
+        timers: TimerQueue<'H> ->
+            Result<struct (LoopState * TimerQueue<'H> * TimerKey), ScheduleRefusal>
 
     /// Cancels a timer still waiting in the timer queue (the handle's life says whether it is: see
     /// HandleState). It never keeps the loop waiting: the queue's top is always a live timer. A timer
     /// already moved to the ready queue is skipped when popped, like any cancelled ready entry.
-    val cancelTimer: key: TimerKey -> s: LoopState<'H> -> LoopState<'H>
+    val cancelTimer: key: TimerKey -> s: LoopState -> timers: TimerQueue<'H> -> TimerQueue<'H>
 
     /// stop(): the current (or next) iteration is the last of this run.
-    val stop: s: LoopState<'H> -> LoopState<'H>
+    val stop: s: LoopState -> LoopState
 
     /// run_forever starts (SEMANTICS §1.4): refused on a closed loop, on a running one, and while another
     /// loop runs on this thread (the shell knows that and says so), checked in asyncio's order.
-    val startRun: anotherLoopRunning: bool -> s: LoopState<'H> -> Result<LoopState<'H>, RunRefusal>
+    val startRun: anotherLoopRunning: bool -> s: LoopState -> Result<LoopState, RunRefusal>
 
     /// run_forever ends: not running, and a stop() is consumed.
-    val endRun: s: LoopState<'H> -> LoopState<'H>
+    val endRun: s: LoopState -> LoopState
 
     /// close(): the queues are discarded without running anything; idempotent; refused while running.
-    val close: s: LoopState<'H> -> Result<LoopState<'H>, RunRefusal>
+    val close: s: LoopState -> timers: TimerQueue<'H> -> Result<struct (LoopState * TimerQueue<'H>), RunRefusal>
 
     /// Step 2: how long the poll may block, before any clock policy: None = forever.
-    val internal pollTimeout: now: float -> s: LoopState<'H> -> float voption
+    val internal pollTimeout: now: float -> s: LoopState -> timers: TimerQueue<'H> -> float voption
 
     /// True when the next iteration may start without waiting, whatever the clock says.
-    val internal proceedsAtOnce: inboxPending: bool -> s: LoopState<'H> -> bool
+    val internal proceedsAtOnce: inboxPending: bool -> s: LoopState -> bool
 
     /// Step 2 under a clock policy: a virtual clock never sleeps; it jumps to the next deadline.
-    val internal decideWait: policy: ClockPolicy -> now: float -> inboxPending: bool -> s: LoopState<'H> -> WaitDecision
+    val internal decideWait:
+        policy: ClockPolicy -> now: float -> inboxPending: bool -> s: LoopState -> timers: TimerQueue<'H> -> WaitDecision
 
     /// Steps 4–5: every timer with deadline < now + resolution moves, in (deadline, sequence) order,
     /// behind what is already queued; then the snapshot is taken.
-    val internal runOnce: now: float -> resolution: float -> s: LoopState<'H> -> struct (LoopState<'H> * 'H array * int)
+    val internal runOnce:
+        now: float ->
+        resolution: float ->
+        s: LoopState ->
+        timers: TimerQueue<'H> ->
+            struct (LoopState * TimerQueue<'H> * 'H array * int)
 
     /// One iteration up to its batch, SEMANTICS §1.2 steps 1–5, with thread-safe submissions already
     /// appended by the shell: `now` is the clock's reading, or NaN when the shell has not read it (the
@@ -115,9 +127,10 @@ module Scheduler =
         policy: ClockPolicy ->
         now: float ->
         resolution: float ->
-        s: LoopState<'H> ->
-            struct (LoopState<'H> * Iteration<'H>)
+        s: LoopState ->
+        timers: TimerQueue<'H> ->
+            struct (LoopState * TimerQueue<'H> * Iteration<'H>)
 
     /// After an iteration: run_forever stops iff `stop()` was seen; the flag is cleared for the next run.
     /// The batch's entries are consumed with it.
-    val endIteration: s: LoopState<'H> -> struct (LoopState<'H> * bool)
+    val endIteration: s: LoopState -> struct (LoopState * bool)

@@ -24,15 +24,16 @@ let private suspendedOnW () =
 [<Fact>]
 let ``§1.4 stop() before run_forever(): the run does one iteration, then stops, and the next run is unaffected`` () =
     // Stopping: the iteration does not wait, and without timers it needs no clock (NaN: not read).
-    let s = Scheduler.stop Scheduler.empty<int> |> Scheduler.startRun false |> ok
+    let timers = TimerQueue.empty<int>
+    let s = Scheduler.stop Scheduler.empty |> Scheduler.startRun false |> ok
     let struct (s, first) = Scheduler.callSoon s |> ok
-    let struct (s, step) = Scheduler.next RealClock nan 0.001 s
+    let struct (s, timers, step) = Scheduler.next RealClock nan 0.001 s timers
     Assert.Equal(RunBatch([||], first, first + 1L), step)
     let struct (s, stopNow) = Scheduler.endIteration s
     Assert.True(stopNow, "stop() made before the run ends it after its first iteration")
     let s = Scheduler.endRun s |> Scheduler.startRun false |> ok
     let struct (s, _) = Scheduler.callSoon s |> ok
-    let struct (s, _) = Scheduler.next RealClock nan 0.001 s
+    let struct (s, _, _) = Scheduler.next RealClock nan 0.001 s timers
     let struct (_, stopAgain) = Scheduler.endIteration s
     Assert.False(stopAgain, "the stop request was consumed by the run it ended")
 
@@ -90,23 +91,24 @@ let ``§3.1 a finished task is never "cancelling" in its repr, however many canc
 
 [<Fact>]
 let ``§1.2 Scheduler.next: the clock is read only when asked, one wait per iteration, then the due timers run`` () =
-    let s = Scheduler.empty<string> |> Scheduler.startRun false |> ok
-    let struct (s, _) = Scheduler.callAt 5.0 "t" s |> ok
-    let struct (s, step) = Scheduler.next RealClock nan 0.001 s
+    let s = Scheduler.empty |> Scheduler.startRun false |> ok
+    let struct (s, timers, _) = Scheduler.callAt 5.0 "t" s TimerQueue.empty |> ok
+    let struct (s, timers, step) = Scheduler.next RealClock nan 0.001 s timers
     Assert.Equal(ReadClock, step)
-    let struct (s, step) = Scheduler.next RealClock 1.0 0.001 s
+    let struct (s, timers, step) = Scheduler.next RealClock 1.0 0.001 s timers
     Assert.Equal(Wait(SleepFor 4.0), step)
     // Woken early (a submission): the iteration does not wait again, and its batch is empty.
-    let struct (s, step) = Scheduler.next RealClock 2.0 0.001 s
+    let struct (s, timers, step) = Scheduler.next RealClock 2.0 0.001 s timers
     Assert.Equal(RunBatch([||], 0L, 0L), step)
     Assert.Equal(1L, s.Iterations)
     let struct (s, stopNow) = Scheduler.endIteration s
     Assert.False stopNow
-    let struct (s, step) = Scheduler.next VirtualClock 2.0 0.001 s
+    let struct (s, timers, step) = Scheduler.next VirtualClock 2.0 0.001 s timers
     Assert.Equal(Wait(AdvanceClockTo 5.0), step)
-    let struct (s, step) = Scheduler.next VirtualClock 5.0 0.001 s
+    let struct (s, timers, step) = Scheduler.next VirtualClock 5.0 0.001 s timers
     Assert.Equal(RunBatch([| "t" |], 0L, 1L), step)
     Assert.Equal(2L, s.Iterations)
+    Assert.True(TimerQueue.isEmpty timers, "the timer that fell due left the queue")
 
 [<Fact>]
 let ``§4 sleep: zero or less is one bare yield, anything longer a timer`` () =

@@ -70,7 +70,7 @@ type TaskSim =
 
 type World =
     {
-        mutable Loop: LoopState<Job>
+        mutable Loop: LoopState
         mutable Ring: Map<int64, Job> // the shell's side of the ready queue
         Futures: FutureState<unit, int>[]
         mutable Tasks: TaskSim list // by id
@@ -102,7 +102,7 @@ let private callSoon w job =
         w.Ring <- Map.add n job w.Ring
     | Error _ -> failwith "the simulated loop never closes"
 
-    match Invariants.checkLoop w.Loop with
+    match Invariants.checkLoop w.Loop TimerQueue.empty<Job> with
     | [] -> ()
     | vs -> w.Violations <- vs @ w.Violations
 
@@ -332,10 +332,10 @@ and private runCoroutine w (t: TaskSim) resume =
 // The world has no timers and no other threads: a wait the core asks for would be woken by nothing,
 // so it ends at once and the (possibly empty) batch runs, as Scheduler.next then decides.
 let rec private nextBatch s =
-    match Scheduler.next VirtualClock 0.0 1e-9 s with
-    | struct (s, RunBatch(_, first, last)) -> struct (s, first, last)
-    | struct (s, Wait _) -> nextBatch s
-    | struct (_, ReadClock) -> failwith "a virtual clock is always read"
+    match Scheduler.next VirtualClock 0.0 1e-9 s TimerQueue.empty<Job> with
+    | struct (s, _, RunBatch(_, first, last)) -> struct (s, first, last)
+    | struct (s, _, Wait _) -> nextBatch s
+    | struct (_, _, ReadClock) -> failwith "a virtual clock is always read"
 
 let private iterate w =
     let struct (s, first, last) = nextBatch w.Loop

@@ -109,7 +109,8 @@ type private Where =
 
 type private Driver =
     {
-        mutable State: LoopState<Callback>
+        mutable State: LoopState
+        mutable Timers: TimerQueue<Callback>
         mutable Now: float
         mutable Ring: Map<int64, Callback> // the shell's side of the ready queue: payloads by entry number
         mutable Handles: (Callback * Where * HandleLife ref) list // newest first
@@ -119,7 +120,7 @@ type private Driver =
     }
 
 let private check (d: Driver) =
-    match Invariants.checkLoop d.State with
+    match Invariants.checkLoop d.State d.Timers with
     | [] -> ()
     | vs -> d.Violations <- vs @ d.Violations
 
@@ -130,14 +131,15 @@ let private schedule (d: Driver) (cb: Callback) (deadline: float option) =
         match deadline with
         | None ->
             Scheduler.callSoon d.State
-            |> Result.map (fun (struct (s, n)) -> struct (s, ReadyAt n))
+            |> Result.map (fun (struct (s, n)) -> struct (s, d.Timers, ReadyAt n))
         | Some t ->
-            Scheduler.callAt t cb d.State
-            |> Result.map (fun (struct (s, k)) -> struct (s, TimerAt k))
+            Scheduler.callAt t cb d.State d.Timers
+            |> Result.map (fun (struct (s, timers, k)) -> struct (s, timers, TimerAt k))
 
     match result with
-    | Ok(struct (s, where)) ->
+    | Ok(struct (s, timers, where)) ->
         d.State <- s
+        d.Timers <- timers
         d.Handles <- (cb, where, ref Queued) :: d.Handles
 
         let timer =
@@ -167,7 +169,7 @@ let private cancel (d: Driver) index =
 
         match where with
         | TimerAt k when mustUnqueue ->
-            d.State <- Scheduler.cancelTimer k d.State
+            d.Timers <- Scheduler.cancelTimer k d.State d.Timers
             check d
         | _ -> ()
 
@@ -185,17 +187,18 @@ let rec private react (d: Driver) (r: Reaction) =
 // The iteration as the shell asks for it (Scheduler.next). The history decides when iterations happen,
 // so a wait the core asks for ends at once, as a wait woken early would: the batch is then taken at
 // the history's time.
-let rec private nextBatch now s =
-    match Scheduler.next VirtualClock now resolution s with
-    | struct (s, RunBatch(due, first, last)) -> struct (s, due, first, last)
-    | struct (s, Wait _) -> nextBatch now s
-    | struct (_, ReadClock) -> failwith "a virtual clock is always read"
+let rec private nextBatch now s timers =
+    match Scheduler.next VirtualClock now resolution s timers with
+    | struct (s, timers, RunBatch(due, first, last)) -> struct (s, timers, due, first, last)
+    | struct (s, timers, Wait _) -> nextBatch now s timers
+    | struct (_, _, ReadClock) -> failwith "a virtual clock is always read"
 
 let private runOnce (d: Driver) =
-    let struct (s, due, first, last) = nextBatch d.Now d.State
+    let struct (s, timers, due, first, last) = nextBatch d.Now d.State d.Timers
     let firstDue = last - int64 due.Length
     let n = int (last - first)
     d.State <- s
+    d.Timers <- timers
 
     due
     |> Array.iteri (fun i cb ->
@@ -223,12 +226,13 @@ let private runOnce (d: Driver) =
     if stopped then
         emit d (Stopped s.Iterations)
 
-/// Runs a history through the real core: the events in order, the final state, and every invariant
+/// Runs a history through the real core: the events in order, the final state (its two halves: the scheduling state and the timers), and every invariant
 /// violation seen after any transition.
 let runCore (ops: Op list) =
     let d =
         {
             State = Scheduler.empty
+            Timers = TimerQueue.empty
             Now = 0.0
             Ring = Map.empty
             Handles = []
@@ -251,13 +255,15 @@ let runCore (ops: Op list) =
             emit d (StopRequested(d.State.Iterations, false))
             d.State <- Scheduler.stop d.State
         | Close ->
-            match Scheduler.close d.State with
-            | Ok s -> d.State <- s
+            match Scheduler.close d.State d.Timers with
+            | Ok(struct (s, timers)) ->
+                d.State <- s
+                d.Timers <- timers
             | Error refusal -> failwithf "close refused: %A" refusal
 
             check d
 
-    List.rev d.Events, d.State, List.rev d.Violations
+    List.rev d.Events, (d.State, d.Timers), List.rev d.Violations
 
 // ---- the naive model ---------------------------------------------------------------------------------
 

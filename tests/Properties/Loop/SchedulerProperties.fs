@@ -84,7 +84,7 @@ let ``2 snapshot: a handle scheduled during iteration k never runs in iteration 
 [<AioProperty>]
 let ``3 exactly once: cancelled handles never run, others run at most once and all do before the loop closes`` () =
     forHistories (fun ops ->
-        let (events, state, _) = runCore ops
+        let (events, (state, _), _) = runCore ops
         let runs = ran events |> List.map (fun (id, _, _) -> id)
 
         let cancelledBeforeRun =
@@ -199,7 +199,7 @@ let ``6 ready before due: handles queued before an iteration run before the time
 [<AioProperty>]
 let ``7 stop: the run ends right after the iteration in which stop() was called, and only then`` () =
     forHistories (fun ops ->
-        let (events, state, _) = runCore ops
+        let (events, _, _) = runCore ops
 
         let stopped =
             events
@@ -258,11 +258,11 @@ let ``10 determinism: equal histories give equal events and states`` () =
 [<AioProperty>]
 let ``the poll waits only when nothing is ready, and never past the next deadline`` (NonNegativeInt nowMs) =
     forHistories (fun ops ->
-        let (_, state, _) = runCore ops
+        let (_, (state, timers), _) = runCore ops
         let now = float nowMs / 1000.0
         let ready = not (ReadyQueue.isEmpty state.Ready)
 
-        match Scheduler.pollTimeout now state, TimerQueue.tryEarliest state.Timers with
+        match Scheduler.pollTimeout now state timers, TimerQueue.tryEarliest timers with
         | ValueSome 0.0, _ when ready || state.Stopping -> true
         | ValueSome dt, ValueSome k -> not ready && dt = max 0.0 (k.Deadline - now)
         | ValueNone, ValueNone -> not ready && not state.Stopping
@@ -272,9 +272,9 @@ let ``the poll waits only when nothing is ready, and never past the next deadlin
 [<AioProperty>]
 let ``the virtual clock jumps to the next deadline instead of sleeping`` () =
     forHistories (fun ops ->
-        let (_, state, _) = runCore ops
+        let (_, (state, timers), _) = runCore ops
 
-        match Scheduler.decideWait VirtualClock 0.0 false state, Scheduler.pollTimeout 0.0 state with
+        match Scheduler.decideWait VirtualClock 0.0 false state timers, Scheduler.pollTimeout 0.0 state timers with
         | Proceed, ValueSome 0.0 -> true
         | AdvanceClockTo t, ValueSome dt -> t = dt && dt > 0.0
         | BlockUntilSignalled, ValueNone -> true

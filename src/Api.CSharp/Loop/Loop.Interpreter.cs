@@ -183,9 +183,15 @@ public sealed partial class Loop
         }
         catch (Exception e)
         {
-            CallExceptionHandler(new ExceptionContext($"Exception in callback {handle}") { ["exception"] = e, ["handle"] = handle });
+            ReportCallbackError(handle, e);
         }
     }
+
+    // Out of line: building the context inside RunGuarded would reserve (and zero) its temporaries'
+    // stack space on every callback.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void ReportCallbackError(ILoopEntry handle, Exception e) =>
+        CallExceptionHandler(new ExceptionContext($"Exception in callback {handle}") { ["exception"] = e, ["handle"] = handle });
 
     // ---- run_until_complete -----------------------------------------------------------------------
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Aio.Awaiters;
 using Aio.Core;
 using Microsoft.FSharp.Core;
@@ -250,29 +251,33 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
                 decided.waiter!.AddTaskWakeup(this);
                 break;
             case TaskCommand.Tags.CancelWaiter:
-                var c = (TaskCommand.CancelWaiter)command;
-                var waiter = decided.waiter!;
-                // Deep in a chain of tasks awaiting tasks, the cancel is passed on from a loop instead of
-                // a deeper call (a task that is not done always accepts), so the stack does not overflow.
-                if (waiter is ITaskStepper { Done: false } deeper && CancelPropagation.TryDefer(deeper, Text(c.message), this)) break;
-                bool accepted;
-                _forwardingCancel = true;
-                CancelPropagation.Enter();
-                try
-                {
-                    accepted = waiter.Cancel(Text(c.message));
-                }
-                finally
-                {
-                    _forwardingCancel = false;
-                    CancelPropagation.Leave();
-                }
-                if (!accepted) Apply(TaskState.waiterRefusedCancel(c.message, _state));
+                CancelWaiter(((TaskCommand.CancelWaiter)command).message, decided.waiter!);
                 break;
             case TaskCommand.Tags.Finish:
                 Finish(((TaskCommand.Finish)command).Item);
                 break;
         }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CancelWaiter(FSharpOption<string>? message, Future waiter)
+    {
+        // Deep in a chain of tasks awaiting tasks, the cancel is passed on from a loop instead of a
+        // deeper call (a task that is not done always accepts), so the stack does not overflow.
+        if (waiter is ITaskStepper { Done: false } deeper && CancelPropagation.TryDefer(deeper, Text(message), this)) return;
+        bool accepted;
+        _forwardingCancel = true;
+        CancelPropagation.Enter();
+        try
+        {
+            accepted = waiter.Cancel(Text(message));
+        }
+        finally
+        {
+            _forwardingCancel = false;
+            CancelPropagation.Leave();
+        }
+        if (!accepted) Apply(TaskState.waiterRefusedCancel(message, _state));
     }
 
     // The task is its own ready entry for every step and every wakeup: it never has two of them queued
@@ -302,28 +307,17 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 
     private static readonly ContextCallback s_eagerStep = static t => ((LoopTask<T>)t!).RunCoroutine(Resume.Send, eager: true);
 
+    // The rare parts of a step are methods of their own (ArmThrow, RaiseInterrupt, StepFailed): the
+    // stack space a branch's temporaries need is reserved, and zeroed, on every call of the method
+    // holding it, taken or not.
     private void RunCoroutine(Resume resume, bool eager = false)
     {
-        if (!resume.IsSend)
-        {
-            var rare = Rares;
-            if (rare.PendingThrow is null) Suspension.PendingThrowArmed();
-            rare.PendingThrow = resume is Resume.ThrowCancelled c
-                ? new CancelledException(Text(c.message))
-                : new InvalidOperationException(FaultMessage(((Resume.ThrowFault)resume).Item));
-        }
+        if (!resume.IsSend) ArmThrow(resume);
         _suspendedOn = null;
         _suspendUninterruptible = false;
         var resumeAt = _resume;
         _resume = null;
-        // A foreign await the task was cancelled in (its bridge cancelled, or a cancel raised on resume):
-        // its awaiter is swapped for one that raises, so the cancellation surfaces at that very await.
-        if (_rare?.Interrupt is { } interrupt)
-        {
-            _rare.Interrupt = null;
-            var error = ((ITaskStepper)this).TakePendingThrow() ?? (interrupt.Bridge.Cancelled ? interrupt.Bridge.CancelledError() : null);
-            if (error is not null) interrupt.Raise(error);
-        }
+        if (_rare?.Interrupt is not null) RaiseInterrupt();
         var caller = eager ? Loop.SwapCurrentTask(this) : null;
         var callerDepth = eager ? InlineChain.EnterStep() : 0;
         if (!eager) Loop.EnterTask(this);
@@ -336,11 +330,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         }
         catch (Exception e)
         {
-            // Not the body's own exception (the builder keeps that in the coroutine) but a failure to
-            // drive it: a coroutine started twice, or a step that left it neither done nor suspended
-            // on anything the loop knows. The task fails with it instead of hanging in Running.
-            Rares.StepError = e;
-            end = e is CancelledException c ? Core.StepEnd.NewRaisedCancelled(Option(c.CancelMessage)) : Core.StepEnd.Raised;
+            end = StepFailed(e);
         }
         finally
         {
@@ -355,6 +345,37 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
             _context = ExecutionContext.Capture();
         }
         Apply(TaskState.endStep(end, _suspendedOn is null ? FSharpValueOption<Future>.None : FSharpValueOption<Future>.NewValueSome(_suspendedOn), _state));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ArmThrow(Resume resume)
+    {
+        var rare = Rares;
+        if (rare.PendingThrow is null) Suspension.PendingThrowArmed();
+        rare.PendingThrow = resume is Resume.ThrowCancelled c
+            ? new CancelledException(Text(c.message))
+            : new InvalidOperationException(FaultMessage(((Resume.ThrowFault)resume).Item));
+    }
+
+    // A foreign await the task was cancelled in (its bridge cancelled, or a cancel raised on resume):
+    // its awaiter is swapped for one that raises, so the cancellation surfaces at that very await.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RaiseInterrupt()
+    {
+        var interrupt = _rare!.Interrupt!;
+        _rare.Interrupt = null;
+        var error = ((ITaskStepper)this).TakePendingThrow() ?? (interrupt.Bridge.Cancelled ? interrupt.Bridge.CancelledError() : null);
+        if (error is not null) interrupt.Raise(error);
+    }
+
+    // Not the body's own exception (the builder keeps that in the coroutine) but a failure to drive it:
+    // a coroutine started twice, or a step that left it neither done nor suspended on anything the loop
+    // knows. The task fails with it instead of hanging in Running.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private StepEnd StepFailed(Exception e)
+    {
+        Rares.StepError = e;
+        return e is CancelledException c ? Core.StepEnd.NewRaisedCancelled(Option(c.CancelMessage)) : Core.StepEnd.Raised;
     }
 
     private StepEnd StepEnd()

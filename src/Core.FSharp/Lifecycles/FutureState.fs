@@ -1,5 +1,7 @@
 namespace Aio.Core
 
+open System.Runtime.CompilerServices
+
 type FutureState<'T, 'Cb> =
     | Pending of callbacksNewestFirst: 'Cb list
     | PendingOne of callback: 'Cb
@@ -76,12 +78,25 @@ module FutureState =
         | [ _ ] -> cbs
         | _ -> List.rev cbs
 
+    // Each outcome of a completion is built in a function of its own: a struct result built in a branch
+    // takes stack temporaries, and the JIT reserves and zeroes every branch's on each call.
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private completedOne terminal (cb: 'Cb) : struct (FutureState<'T, 'Cb> * Completion<'Cb>) =
+        struct (terminal, CompletedOne cb)
+
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private completedMany terminal (cbs: 'Cb list) : struct (FutureState<'T, 'Cb> * Completion<'Cb>) =
+        struct (terminal, Completed(inOrder cbs))
+
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private alreadyDone (s: FutureState<'T, 'Cb>) : struct (FutureState<'T, 'Cb> * Completion<'Cb>) =
+        struct (s, AlreadyDone)
+
     let private complete terminal s =
         match s with
-        | Pending [] -> struct (terminal, Completed [])
-        | Pending cbs -> struct (terminal, Completed(inOrder cbs))
-        | PendingOne cb -> struct (terminal, CompletedOne cb)
-        | _ -> struct (s, AlreadyDone)
+        | PendingOne cb -> completedOne terminal cb
+        | Pending cbs -> completedMany terminal cbs
+        | _ -> alreadyDone s
 
     let private succeeded (v: 'T) : FutureState<'T, 'Cb> =
         match CachedFuture<'T, 'Cb>.SharesDefault with
@@ -112,13 +127,22 @@ module FutureState =
         | Completed(_ :: _) when loopClosed -> struct (before, RefusedLoopClosed)
         | _ -> transition
 
-    let result s =
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private readSucceeded (s: FutureState<'T, 'Cb>) (v: 'T) : struct (FutureState<'T, 'Cb> * FutureRead<'T>) =
+        struct (s, Value v)
+
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private readOther (s: FutureState<'T, 'Cb>) : struct (FutureState<'T, 'Cb> * FutureRead<'T>) =
         match s with
-        | Pending _
-        | PendingOne _ -> struct (s, NotReady)
-        | Succeeded v -> struct (s, Value v)
         | Failed(e, _) -> struct (Failed(e, true), ReadError e)
         | Cancelled m -> struct (s, CancelledRead m)
+        | _ -> struct (s, NotReady)
+
+    // The common read, a success, apart from the rest for the reason given at `complete`.
+    let result s =
+        match s with
+        | Succeeded v -> readSucceeded s v
+        | _ -> readOther s
 
     let exceptionOf s = result s
 

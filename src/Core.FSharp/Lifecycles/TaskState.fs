@@ -237,27 +237,33 @@ module TaskState =
         | _, Send -> struct ({ s with Phase = Running }, one CachedCommands.RunSend)
         | _ -> struct ({ s with Phase = Running }, one (RunCoroutine resume))
 
-    let startStep (input: StepInput) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
-        let interruptible =
-            match s.Phase, input with
-            | NotStarted, Go
-            | Scheduled, (Go | Fault _) -> true
-            | Suspended(_, i), WakeFrom _ -> i
-            | _ -> false
+    // startStep's common row, out of line for the reason given at endStep's rows below.
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private resumed (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+        struct ({ s with Phase = Running }, one CachedCommands.RunSend)
 
-        let allowed =
-            match s.Phase, input with
-            | NotStarted, Go
-            | Scheduled, (Go | Fault _)
-            | Suspended _, WakeFrom _ -> true
-            | _ -> false
+    let startStep (input: StepInput) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+        // The input is looked at once: a union of three cases is told apart by type tests, one per case
+        // tried, and this is every step's first question.
+        let struct (allowed, interruptible, fault) =
+            match input with
+            | WakeFrom _ ->
+                match s.Phase with
+                | Suspended(_, i) -> struct (true, i, false)
+                | _ -> struct (false, false, false)
+            | Go ->
+                match s.Phase with
+                | NotStarted
+                | Scheduled -> struct (true, true, false)
+                | _ -> struct (false, false, false)
+            | Fault _ -> struct (s.Phase.IsScheduled, true, true)
 
         if not allowed then
             illegalStart input s
-        elif s.MustCancel || input.IsFault then
+        elif s.MustCancel || fault then
             startThrowing input interruptible s
         else
-            struct ({ s with Phase = Running }, one CachedCommands.RunSend)
+            resumed s
 
     [<MethodImpl(MethodImplOptions.NoInlining)>]
     let private ended (stepEnd: StepEnd) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
@@ -292,27 +298,39 @@ module TaskState =
                 },
                 two CachedCommands.AddWakeup (CancelWaiter s.CancelMessage))
 
+    // The common rows of endStep, each in a function of its own: a struct result built in a branch
+    // takes stack temporaries, the JIT gives every branch its own and zeroes them all on entry, so with
+    // the rows inline every step zeroed over 400 bytes of stack (measured: half of the two transitions'
+    // 65 ns).
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private yielded (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+        struct ({ s with Phase = Scheduled }, one CachedCommands.ScheduleGo)
+
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private parked (waiter: 'W) (interruptible: bool) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+        struct ({ s with
+                    Phase = Suspended(waiter, interruptible)
+                },
+                one CachedCommands.AddWakeup)
+
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private returned (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+        struct ({ s with Phase = Done }, one CachedCommands.FinishReturned)
+
     let endStep (stepEnd: StepEnd) (waiter: 'W voption) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
         if not s.Phase.IsRunning then
             illegalEnd stepEnd waiter s
         else
             match stepEnd with
-            | Yielded -> struct ({ s with Phase = Scheduled }, one CachedCommands.ScheduleGo)
+            | Yielded -> yielded s
             | SuspendedOn OrdinaryWaiter when waiter.IsSome ->
                 if s.MustCancel then
                     suspendedCancelling waiter.Value s
                 else
-                    struct ({ s with
-                                Phase = Suspended(waiter.Value, true)
-                            },
-                            one CachedCommands.AddWakeup)
-            | SuspendedOn UninterruptibleWaiter when waiter.IsSome ->
-                struct ({ s with
-                            Phase = Suspended(waiter.Value, false)
-                        },
-                        one CachedCommands.AddWakeup)
+                    parked waiter.Value true s
+            | SuspendedOn UninterruptibleWaiter when waiter.IsSome -> parked waiter.Value false s
             | SuspendedOn(OrdinaryWaiter | UninterruptibleWaiter) -> illegalEnd stepEnd waiter s
-            | Returned when not s.MustCancel -> struct ({ s with Phase = Done }, one CachedCommands.FinishReturned)
+            | Returned when not s.MustCancel -> returned s
             | _ -> ended stepEnd s
 
     let cancel

@@ -107,7 +107,12 @@ module Scheduler =
 
     /// Step 2 under a clock policy: a virtual clock never sleeps; it jumps to the next deadline.
     val internal decideWait:
-        policy: ClockPolicy -> now: float -> inboxPending: bool -> s: LoopState -> timers: TimerQueue<'H> -> WaitDecision
+        policy: ClockPolicy ->
+        now: float ->
+        inboxPending: bool ->
+        s: LoopState ->
+        timers: TimerQueue<'H> ->
+            WaitDecision
 
     /// Steps 4–5: every timer with deadline < now + resolution moves, in (deadline, sequence) order,
     /// behind what is already queued; then the snapshot is taken.

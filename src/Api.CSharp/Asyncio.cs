@@ -86,7 +86,7 @@ public static partial class Asyncio
         var all = loop.CreateFuture<VoidResult>();
         var remaining = leftovers.Count;
         foreach (var task in leftovers)
-            task.AsFuture.AddDoneCallbackNoContext(_ =>
+            task.AsFuture.AddDoneCallbackNoContext([AsyncioName("gather.<locals>._done_callback")] (_) =>
             {
                 if (--remaining == 0 && !all.Done) all.SetResult(default);
             });

@@ -66,8 +66,12 @@ public static class Repr
         return q + body + q;
     }
 
-    // A readable name for a delegate: the method name, or the enclosing method of a lambda.
-    internal static string CallbackName(Delegate d) => SourceName(d.Method.Name);
+    // A readable name for a delegate: the method name, or the enclosing method of a lambda. The
+    // library's own done callbacks carry the name asyncio gives the same callback.
+    internal static string CallbackName(Delegate d) =>
+        d.Method.GetCustomAttributes(typeof(AsyncioNameAttribute), inherit: false) is [AsyncioNameAttribute named, ..]
+            ? named.Name
+            : SourceName(d.Method.Name);
 
     // The name a compiler-generated method or type stands for in the source: a local function's own
     // name ("<Enclosing>g__Name|0_0", or its state machine "<<Enclosing>g__Name|0_0>d"), otherwise the
@@ -84,4 +88,12 @@ public static class Repr
         var end = compilerName.IndexOf('>');
         return compilerName.StartsWith('<') && end > 1 ? compilerName[1..end] : compilerName;
     }
+}
+
+// Names one of the library's own callbacks as asyncio names it, for reprs: a future awaited by
+// run_until_complete shows cb=[_run_until_complete_cb()], not the compiler's name for a lambda.
+[AttributeUsage(AttributeTargets.Method)]
+internal sealed class AsyncioNameAttribute(string name) : Attribute
+{
+    public string Name { get; } = name;
 }

@@ -48,6 +48,10 @@ internal static class Suspension
     {
         var running = Loop.RunningOnThisThread;
         if (ReferenceEquals(running, future.Loop)) return;
+        // A task awaiting another loop's future suspends on it like on any other; its step then ends
+        // "on another loop's waiter", and the core throws the error into the coroutine in a step of its
+        // own, one iteration later, as asyncio does.
+        if (running is not null && Loop.CurrentTaskOnThisThread is not null) return;
         if (running is not null)
             throw new InvalidOperationException($"{future} belongs to another loop than the one running on this thread: await it on its own loop, or through AsTask().");
         if (future.Loop.IsRunning)

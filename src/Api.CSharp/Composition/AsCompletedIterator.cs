@@ -137,6 +137,7 @@ public sealed class AsCompletedIterator<T> : IEnumerable<Coroutine<T>>, IAsyncEn
         foreach (var r in rest) _readers.Enqueue(r);
     }
 
+    [AsyncioName("_AsCompletedIterator._handle_completion")]
     private void OnDone(Future f) => Apply(AsCompletedStateModule.completed(Array.IndexOf(_inputs, f), _state));
 
     private void OnTimeout() => Apply(AsCompletedStateModule.timedOut(_state));

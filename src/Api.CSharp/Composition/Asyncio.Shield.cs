@@ -23,7 +23,7 @@ public static partial class Asyncio
         ArgumentNullException.ThrowIfNull(inner);
         if (inner.Done) return inner;
         var outer = inner.Loop.CreateFuture<T>();
-        Action<Future> innerDone = _ =>
+        Action<Future> innerDone = [AsyncioName("shield.<locals>._inner_done_callback")] (_) =>
         {
             switch (ShieldStateModule.innerDone(inner.ChildOutcome, outer.Cancelled))
             {
@@ -42,7 +42,7 @@ public static partial class Asyncio
             }
         };
         inner.AddDoneCallbackNoContext(innerDone);
-        outer.AddDoneCallbackNoContext(_ =>
+        outer.AddDoneCallbackNoContext([AsyncioName("shield.<locals>._outer_done_callback")] (_) =>
         {
             if (ShieldStateModule.unlinkOnOuterDone(inner.Done)) inner.RemoveDoneCallback(innerDone);
         });

@@ -53,6 +53,7 @@ public static partial class Asyncio
             if (!waiter.Done) waiter.SetResult(default);
         }
 
+        [AsyncioName("_wait.<locals>._on_completion")]
         void OnDone(Future f)
         {
             var (next, decision) = WaitStateModule.childDone(f.ChildOutcome, state);

@@ -71,7 +71,7 @@ public static partial class Asyncio
     private static async Coroutine CancelAndWait(Future future)
     {
         var waiter = future.Loop.CreateFuture<VoidResult>();
-        Action<Future> release = _ =>
+        Action<Future> release = [AsyncioName("_release_waiter")] (_) =>
         {
             if (!waiter.Done) waiter.SetResult(default);
         };

@@ -72,6 +72,7 @@ internal sealed class GatheringFuture<TResult> : Future<TResult[]>
         return accepted;
     }
 
+    [AsyncioName("gather.<locals>._done_callback")]
     private void OnChildDone(Future child)
     {
         var (state, decision) = GatherStateModule.childDone(child.ChildOutcome, Done, _state);

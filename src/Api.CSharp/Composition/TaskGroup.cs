@@ -112,7 +112,7 @@ public sealed class TaskGroup
         var (state, id, commands) = TaskGroupStateModule.childAdded(task.Done, _state);
         _state = state;
         _children[id] = task;
-        task.AddDoneCallbackNoContext(done => OnChildDone(id, done));
+        task.AddDoneCallbackNoContext([AsyncioName("TaskGroup._on_task_done")] (done) => OnChildDone(id, done));
         Do(commands);
         return task;
     }

@@ -195,7 +195,7 @@ public sealed partial class Loop
 
     // ---- run_until_complete -----------------------------------------------------------------------
 
-    private static readonly Action<Future> s_stopWhenDone = static f => f.Loop.Stop();
+    private static readonly Action<Future> s_stopWhenDone = [AsyncioName("_run_until_complete_cb")] static (f) => f.Loop.Stop();
 
     /// <summary>
     /// Runs the loop until <paramref name="future"/> is done and returns its result, or throws its

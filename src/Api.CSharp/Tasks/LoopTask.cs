@@ -47,6 +47,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         public PendingInterrupt? Interrupt;
         public Exception? PendingThrow;
         public Exception? StepError;
+        public string? FaultText;
     }
 
     private Rare Rares => _rare ??= new Rare();
@@ -352,9 +353,21 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     {
         var rare = Rares;
         if (rare.PendingThrow is null) Suspension.PendingThrowArmed();
-        rare.PendingThrow = resume is Resume.ThrowCancelled c
-            ? new CancelledException(Text(c.message))
-            : new InvalidOperationException(FaultMessage(((Resume.ThrowFault)resume).Item));
+        if (resume is Resume.ThrowCancelled c) rare.PendingThrow = new CancelledException(Text(c.message));
+        else
+        {
+            rare.PendingThrow = new InvalidOperationException(rare.FaultText ?? FaultMessage(((Resume.ThrowFault)resume).Item, _suspendedOn));
+            rare.FaultText = null;
+        }
+    }
+
+    // An await the loop cannot park on. Its error text is taken now, as asyncio builds it in the step
+    // that awaited (the task's repr as it is now); the core throws it in at the next step.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private StepEnd BadAwait(StepFault fault, Future waiter)
+    {
+        Rares.FaultText = FaultMessage(fault, waiter);
+        return TaskState.suspendedOn(fault.IsAwaitedItself ? WaiterKind.ItselfAsWaiter : WaiterKind.OtherLoopWaiter);
     }
 
     // A foreign await the task was cancelled in (its bridge cancelled, or a cancel raised on resume):
@@ -392,11 +405,9 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         }
         if (_suspendedOn is { } waiter)
         {
-            return TaskState.suspendedOn(
-                ReferenceEquals(waiter, this) ? WaiterKind.ItselfAsWaiter
-                : !ReferenceEquals(waiter.Loop, Loop) ? WaiterKind.OtherLoopWaiter
-                : _suspendUninterruptible ? WaiterKind.UninterruptibleWaiter
-                : WaiterKind.OrdinaryWaiter);
+            if (ReferenceEquals(waiter, this)) return BadAwait(StepFault.AwaitedItself, waiter);
+            if (!ReferenceEquals(waiter.Loop, Loop)) return BadAwait(StepFault.WaiterOfOtherLoop, waiter);
+            return TaskState.suspendedOn(_suspendUninterruptible ? WaiterKind.UninterruptibleWaiter : WaiterKind.OrdinaryWaiter);
         }
         if (_resume is not null) return Core.StepEnd.Yielded;
         throw new InvalidOperationException($"Task {Name} left a step without finishing or awaiting anything the loop knows.");
@@ -436,7 +447,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
                 else CancelCore(Text(c.message));
                 break;
             case var _ when end.IsEndRaised:
-                FailCore(stepError ?? _coroutine.Error ?? new InvalidOperationException(FaultMessage(StepFault.AwaitedItself)), "SetException");
+                FailCore(stepError ?? _coroutine.Error ?? new InvalidOperationException(FaultMessage(StepFault.AwaitedItself, null)), "SetException");
                 break;
             default:
                 SucceedCore(_coroutine.GetResult());
@@ -444,9 +455,10 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         }
     }
 
-    private string FaultMessage(StepFault fault) => fault.IsAwaitedItself
+    // asyncio's texts; the other loop's future is the one the step before this one ended on.
+    private string FaultMessage(StepFault fault, Future? waiter) => fault.IsAwaitedItself
         ? $"Task cannot await on itself: {this}"
-        : $"Task {this} got Future attached to a different loop";
+        : $"Task {this} got Future {waiter} attached to a different loop";
 
     private static FSharpOption<string>? Option(string? s) => s is null ? FSharpOption<string>.None : FSharpOption<string>.Some(s);
 

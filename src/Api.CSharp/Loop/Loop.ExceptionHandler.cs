@@ -35,7 +35,7 @@ public sealed partial class Loop
         {
             handler(this, context);
         }
-        catch (Exception e)
+        catch (Exception e) when (!FatalExceptions.Is(e))
         {
             DefaultExceptionHandler(new ExceptionContext("Unhandled error in exception handler")
             {

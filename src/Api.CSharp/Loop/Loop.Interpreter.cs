@@ -145,14 +145,25 @@ public sealed partial class Loop
             timer!.FallDue();
             Store(number++, timer);
         }
-        for (number = first; number < last; number++)
+        number = first;
+        try
         {
-            // The ring may grow while callbacks run: take the slot from the current one each time.
-            var slot = (int)(number & (_ring.Length - 1));
-            ref var entry = ref _ring[slot].Entry;
-            var handle = entry!;
-            entry = null;
-            if (handle.ShouldRun) RunGuarded(handle);
+            for (; number < last; number++)
+            {
+                // The ring may grow while callbacks run: take the slot from the current one each time.
+                var slot = (int)(number & (_ring.Length - 1));
+                ref var entry = ref _ring[slot].Entry;
+                var handle = entry!;
+                entry = null;
+                if (handle.ShouldRun) RunGuarded(handle);
+            }
+        }
+        finally
+        {
+            // Only a fatal exception leaves the batch early (RunGuarded keeps every other one): the entry
+            // that raised it is consumed, the rest of the batch runs first in the next run, as asyncio
+            // leaves them in its ready queue after a KeyboardInterrupt.
+            if (number < last) _state = Scheduler.batchInterrupted(number + 1, _state);
         }
     }
 
@@ -181,7 +192,7 @@ public sealed partial class Loop
         {
             handle.Run();
         }
-        catch (Exception e)
+        catch (Exception e) when (!FatalExceptions.Is(e))
         {
             ReportCallbackError(handle, e);
         }

@@ -447,7 +447,11 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
                 else CancelCore(Text(c.message));
                 break;
             case var _ when end.IsEndRaised:
-                FailCore(stepError ?? _coroutine.Error ?? new InvalidOperationException(FaultMessage(StepFault.AwaitedItself, null)), "SetException");
+                var error = stepError ?? _coroutine.Error ?? new InvalidOperationException(FaultMessage(StepFault.AwaitedItself, null));
+                FailCore(error, "SetException");
+                // asyncio's task sets KeyboardInterrupt and SystemExit as its exception and raises them
+                // on, out of the loop: a fatal exception does not stay inside the task.
+                if (FatalExceptions.Is(error)) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
                 break;
             default:
                 SucceedCore(_coroutine.GetResult());

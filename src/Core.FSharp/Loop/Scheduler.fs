@@ -201,6 +201,12 @@ module Scheduler =
                 struct ({ s with Waited = false }, timers, RunBatch(due, s.Ready.Head, s.BatchEnd))
             | w -> struct ({ s with Waited = true }, timers, Wait w)
 
+    let batchInterrupted (resumeAt: int64) (s: LoopState) =
+        { s with
+            Ready = { s.Ready with Head = resumeAt }
+            BatchEnd = resumeAt
+        }
+
     let endIteration (s: LoopState) : struct (LoopState * bool) =
         let s =
             { s with

@@ -136,6 +136,11 @@ module Scheduler =
         timers: TimerQueue<'H> ->
             struct (LoopState * TimerQueue<'H> * Iteration<'H>)
 
+    /// A fatal exception left the batch at the entry numbered `resumeAt - 1`: the entries before it are
+    /// consumed, the rest of the batch comes first in the next iteration. The run ends (the shell's
+    /// run_forever unwinds, and `endRun` follows).
+    val batchInterrupted: resumeAt: int64 -> s: LoopState -> LoopState
+
     /// After an iteration: run_forever stops iff `stop()` was seen; the flag is cleared for the next run.
     /// The batch's entries are consumed with it.
     val endIteration: s: LoopState -> struct (LoopState * bool)

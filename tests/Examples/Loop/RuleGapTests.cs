@@ -252,9 +252,18 @@ public class RuleGapTests
             await Asyncio.Sleep(0);
         }
 
+        async Coroutine<int> Value()
+        {
+            ran = true;
+            await Asyncio.Sleep(0);
+            return 1;
+        }
+
         Asyncio.SetEventLoop(null);
         var e = Assert.Throws<InvalidOperationException>(() => Asyncio.CreateTask(Body()));
         Assert.Equal("no running event loop", e.Message);
+        var typed = Assert.Throws<InvalidOperationException>(() => Asyncio.CreateTask(Value()));
+        Assert.Equal("no running event loop", typed.Message);
         Assert.False(ran);
         Assert.Equal("no running event loop", Assert.Throws<InvalidOperationException>(() => Asyncio.GetRunningLoop()).Message);
     }
@@ -310,5 +319,232 @@ public class RuleGapTests
         Assert.StartsWith("sleep length must not be NaN", messages[0]);
         Assert.StartsWith("sleep length must not be NaN", messages[1]);
         Assert.Equal("t=0", messages[2]);
+    }
+    // §1.6: a fatal exception (asyncio's KeyboardInterrupt) leaves RunForever as it was thrown; the
+    // handler never sees it, and the rest of the batch runs first in the next run.
+    [Fact]
+    public void FatalException_InACallback_LeavesRunForever_AndTheRestOfTheBatchRunsNextRun()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var order = new List<string>();
+        var handled = new List<string>();
+        loop.SetExceptionHandler((_, c) => handled.Add(c.Message));
+        var fatal = new OutOfMemoryException("simulated");
+        loop.CallSoon(() => order.Add("first"));
+        loop.CallSoon(() => throw fatal);
+        loop.CallSoon(() => order.Add("third"));
+        Assert.Same(fatal, Assert.Throws<OutOfMemoryException>(() => loop.RunForever()));
+        Assert.False(loop.IsRunning);
+        Assert.Equal(["first"], order);
+        Assert.Empty(handled);
+        loop.CallSoon(() => throw new InsufficientMemoryException("refused in advance"));
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        Assert.Equal(["first", "third"], order);
+        // An InsufficientMemoryException is an ordinary error: the handler gets it, the loop goes on.
+        Assert.Equal(["Exception in callback <Handle FatalException_InACallback_LeavesRunForever_AndTheRestOfTheBatchRunsNextRun()>"], handled);
+        loop.Close();
+    }
+
+    // §1.6 / §3: a task whose coroutine raises a fatal exception ends with it and raises it on, out of
+    // the loop (asyncio's task sets KeyboardInterrupt as its exception, then re-raises it).
+    [Fact]
+    public void FatalException_InATask_EndsTheTaskWithIt_AndLeavesTheLoop()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var after = false;
+
+        static async Coroutine Interrupted()
+        {
+            await Asyncio.Sleep(0);
+            throw new ThreadInterruptedException("interrupted");
+        }
+
+        var t = loop.CreateTask(Interrupted());
+        loop.CallLater(1, () => after = true);
+        var e = Assert.Throws<ThreadInterruptedException>(() => loop.RunUntilComplete(t));
+        Assert.Equal("interrupted", e.Message);
+        Assert.True(t.Done);
+        Assert.Same(e, t.Exception());
+        Assert.False(loop.IsRunning);
+        Assert.False(after);
+        Assert.Equal(0.0, loop.Time());
+        loop.Close();
+    }
+
+    // §1.5: asyncio.run waits for every leftover task, however many steps its cleanup takes.
+    [Fact]
+    public void AsyncioRun_WaitsForEveryLeftoversCleanup_EvenOneThatTakesSeveralSteps()
+    {
+        var log = new List<string>();
+
+        async Coroutine Quick() => await Asyncio.Sleep(3600);
+
+        async Coroutine Slow()
+        {
+            try
+            {
+                await Asyncio.Sleep(3600);
+            }
+            catch (CancelledException)
+            {
+                for (var i = 0; i < 3; i++) await Asyncio.Sleep(0);
+                log.Add("slow cleaned up");
+                throw;
+            }
+        }
+
+        async Coroutine Main()
+        {
+            _ = Asyncio.CreateTask(Quick());
+            _ = Asyncio.CreateTask(Slow());
+            await Asyncio.Sleep(0);
+        }
+
+        Asyncio.Run(Main(), LoopClock.Virtual);
+        Assert.Equal(["slow cleaned up"], log);
+    }
+
+    // §5: ensure_future refuses a future of another loop, typed or not, with asyncio's text.
+    [Fact]
+    public void EnsureFuture_WithAnotherLoopsFuture_RaisesArgumentException()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var other = new Loop(LoopClock.Virtual);
+        const string text = "The future belongs to a different loop than the one specified as the loop argument";
+        var typed = Assert.Throws<ArgumentException>(() => Asyncio.EnsureFuture(other.CreateFuture<int>(), loop));
+        Assert.Equal(text, typed.Message);
+        var untyped = Assert.Throws<ArgumentException>(() => Asyncio.EnsureFuture((object)other.CreateFuture<int>(), loop));
+        Assert.Equal(text, untyped.Message);
+        var own = loop.CreateFuture<int>();
+        Assert.Same(own, Asyncio.EnsureFuture(own, loop));
+        loop.Close();
+        other.Close();
+    }
+
+    // §3.8: eager children that finished inside CreateTask are counted by Gather and TaskGroup at once.
+    [Fact]
+    public void EagerChildrenAlreadyDone_GatherReturnsTheirResults_TaskGroupRaisesTheirError()
+    {
+        static async Coroutine<int> Now(int v) => v;
+
+        static async Coroutine<int> FailsNow() => throw new KeyNotFoundException("at once");
+
+        ExceptionGroup? group = null;
+
+        async Coroutine<int[]> Main()
+        {
+            Asyncio.GetRunningLoop().SetTaskFactory(Asyncio.EagerTaskFactory);
+            var results = await Asyncio.WaitFor(Asyncio.Gather(Asyncio.CreateTask(Now(1)), Asyncio.CreateTask(Now(2))), 1);
+            try
+            {
+                await TaskGroup.Run(async tg =>
+                {
+                    _ = tg.CreateTask(FailsNow());
+                    _ = tg.CreateTask(Now(3));
+                    await Asyncio.Sleep(0);
+                });
+            }
+            catch (ExceptionGroup g)
+            {
+                group = g;
+            }
+            return results;
+        }
+
+        Assert.Equal([1, 2], Asyncio.Run(Main(), LoopClock.Virtual));
+        var only = Assert.Single(group!.InnerExceptions);
+        Assert.Equal("at once", Assert.IsType<KeyNotFoundException>(only).Message);
+    }
+
+    // §3.6: a failed task hands out the very exception object its coroutine raised, every time.
+    [Fact]
+    public void FailedTask_GivesTheSameExceptionObject_ToAwaitResultAndException()
+    {
+        var raised = new InvalidOperationException("outer", new KeyNotFoundException("inner"));
+
+        async Coroutine<int> Fails()
+        {
+            await Asyncio.Sleep(0);
+            throw raised;
+        }
+
+        async Coroutine<int> Main()
+        {
+            var t = Asyncio.CreateTask(Fails());
+            try
+            {
+                await t;
+            }
+            catch (InvalidOperationException first)
+            {
+                Assert.Same(raised, first);
+            }
+            Assert.Same(raised, Assert.Throws<InvalidOperationException>(() => t.Result()));
+            Assert.Same(raised, t.Exception());
+            try
+            {
+                await t;
+            }
+            catch (InvalidOperationException again)
+            {
+                Assert.Same(raised, again);
+                return 1;
+            }
+            return 0;
+        }
+
+        Assert.Equal(1, Asyncio.Run(Main(), LoopClock.Virtual));
+    }
+
+    // §1.5: asyncio.run raises main's own exception and closes the loop it made.
+    [Fact]
+    public void AsyncioRun_RaisesMainsException_AndClosesItsLoop()
+    {
+        Loop? seen = null;
+
+        async Coroutine Main()
+        {
+            seen = Asyncio.GetRunningLoop();
+            await Asyncio.Sleep(0);
+            throw new KeyNotFoundException("main failed");
+        }
+
+        var e = Assert.Throws<KeyNotFoundException>(() => Asyncio.Run(Main(), LoopClock.Virtual));
+        Assert.Equal("main failed", e.Message);
+        Assert.True(seen!.IsClosed);
+    }
+
+    // §1.3: a timer's When is its absolute deadline on the loop's clock.
+    [Fact]
+    public void TimerHandle_When_IsTheAbsoluteDeadline()
+    {
+        double later = 0, at = 0;
+
+        async Coroutine Main()
+        {
+            await Asyncio.Sleep(5);
+            var loop = Asyncio.GetRunningLoop();
+            later = loop.CallLater(2, () => { }).When;
+            at = loop.CallAt(9, () => { }).When;
+        }
+
+        Asyncio.Run(Main(), LoopClock.Virtual);
+        Assert.Equal(7.0, later);
+        Assert.Equal(9.0, at);
+    }
+
+    // §1.5: get_event_loop makes a loop once and keeps it; new_event_loop never becomes the current one.
+    [Fact]
+    public void GetEventLoop_KeepsTheLoopItMakes_NewEventLoopIsNotCurrent()
+    {
+        Asyncio.SetEventLoop(null);
+        var made = Asyncio.GetEventLoop();
+        Assert.Same(made, Asyncio.GetEventLoop());
+        var fresh = Asyncio.NewEventLoop();
+        Assert.NotSame(fresh, Asyncio.GetEventLoop());
+        fresh.Close();
+        made.Close();
+        Asyncio.SetEventLoop(null);
     }
 }

@@ -126,3 +126,19 @@ let ``§1.5 asyncio.run shutdown: nothing left closes at once; only leftovers th
         [| 1; 3 |],
         RunShutdown.reports [| ChildCancelled; ChildFailed; ChildSucceeded; ChildFailed |]
     )
+
+[<Fact>]
+let ``§1.6 a fatal exception ends the batch early: its entry is consumed, the rest runs first in the next run`` () =
+    let timers = TimerQueue.empty<int>
+    let s = Scheduler.empty |> Scheduler.startRun false |> ok
+    let struct (s, first) = Scheduler.callSoon s |> ok
+    let struct (s, _) = Scheduler.callSoon s |> ok
+    let struct (s, _) = Scheduler.callSoon s |> ok
+    let struct (s, _, step) = Scheduler.next RealClock nan 0.001 s timers
+    Assert.Equal(RunBatch([||], first, first + 3L), step)
+    // The second entry raised: the run unwinds without endIteration.
+    let s = Scheduler.batchInterrupted (first + 2L) s |> Scheduler.endRun
+    let s = Scheduler.startRun false s |> ok
+    let struct (s, later) = Scheduler.callSoon s |> ok
+    let struct (_, _, step) = Scheduler.next RealClock nan 0.001 s timers
+    Assert.Equal(RunBatch([||], first + 2L, later + 1L), step)

@@ -94,46 +94,54 @@ public sealed partial class Loop
             // appends to it directly). The signal is reset before the flag is read, so a submission that
             // races past the read sets it again and the wait below returns at once: none is stranded.
             if (_signal.IsSet) _signal.Reset();
-            if (Volatile.Read(ref _posted) != 0)
-            {
-                Interlocked.Exchange(ref _posted, 0);
-                DeliverFinalizerReports();
-                if (Tasks.SweepDue) Tasks.Sweep();
-                // In submission order; one cancelled meanwhile is skipped when its turn comes, like any other.
-                while (_inbox.TryDequeue(out var submitted)) CallSoonInternal(submitted);
-            }
-            var (state, timers, step) = Scheduler.next(_policy, now, s_resolution, _state, _timers);
-            _state = state;
-            _timers = timers;
+            if (Volatile.Read(ref _posted) != 0) TakeSubmissions();
+            var decided = Scheduler.next(_policy, now, s_resolution, _state, _timers);
+            _state = decided.Item1;
+            _timers = decided.Item2;
+            var step = decided.Item3;
             switch (step.Tag)
             {
                 case Iteration<Handle>.Tags.ReadClock:
                     now = Time();
                     continue;
                 case Iteration<Handle>.Tags.Wait:
-                    var wait = step.wait;
-                    if (wait.IsSleepFor)
-                    {
-                        // Whole milliseconds, rounded up as asyncio's selectors do: a shorter wait would
-                        // return at once and spin through empty iterations until the deadline.
-                        WaitFor(now, wait.seconds);
-                        now = double.NaN;
-                    }
-                    else if (wait.IsAdvanceClockTo)
-                    {
-                        _virtualNow = Math.Max(_virtualNow, wait.instant);
-                        now = _virtualNow;
-                    }
-                    else
-                    {
-                        _signal.Wait();
-                        if (!_policy.IsVirtualClock) now = double.NaN;
-                    }
+                    now = Wait(step.wait, now);
                     continue;
             }
             RunBatch(step.due!, step.first, step.last);
             return;
         }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void TakeSubmissions()
+    {
+        Interlocked.Exchange(ref _posted, 0);
+        DeliverFinalizerReports();
+        if (Tasks.SweepDue) Tasks.Sweep();
+        // In submission order; one cancelled meanwhile is skipped when its turn comes, like any other.
+        while (_inbox.TryDequeue(out var submitted)) CallSoonInternal(submitted);
+    }
+
+    // Carries out a wait and returns the clock reading the iteration goes on with (NaN: read it again).
+    // Apart from RunOnce, which runs once per iteration, busy or not: a wait is the idle path.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private double Wait(WaitDecision wait, double now)
+    {
+        if (wait.IsSleepFor)
+        {
+            // Whole milliseconds, rounded up as asyncio's selectors do: a shorter wait would return at
+            // once and spin through empty iterations until the deadline.
+            WaitFor(now, wait.seconds);
+            return double.NaN;
+        }
+        if (wait.IsAdvanceClockTo)
+        {
+            _virtualNow = Math.Max(_virtualNow, wait.instant);
+            return _virtualNow;
+        }
+        _signal.Wait();
+        return _policy.IsVirtualClock ? now : double.NaN;
     }
 
     private void RunBatch(Handle?[] due, long first, long last)

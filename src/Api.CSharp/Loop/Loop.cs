@@ -206,9 +206,9 @@ public sealed partial class Loop : IDisposable
     {
         var result = Scheduler.callSoon(_state);
         if (result.IsError) throw Closed();
-        var (state, number) = result.ResultValue;
-        _state = state;
-        Store(number, handle);
+        // Read in place: deconstructing the result copies it into temporaries the JIT zeroes first.
+        _state = result.ResultValue.Item1;
+        Store(result.ResultValue.Item2, handle);
     }
 
     internal void Unschedule(TimerHandle handle) => _timers = Scheduler.cancelTimer(handle.Key, _state, _timers);

@@ -279,7 +279,9 @@ module TimerQueue =
 
     // The due prefix of each run (deadline before endTime) taken off, merged into one sorted array
     // with the cancelled ones left out.
-    let private takeDue endTime (q: TimerQueue<'T>) : struct (TimerEntry<'T>[] * TimerQueue<'T>) =
+    // The due timers as a slice (array, start, count) of a run or of a merged array: the common case, one
+    // run with nothing cancelled, hands out the run's own array, which callers copy what they need from.
+    let private takeDue endTime (q: TimerQueue<'T>) : struct (TimerEntry<'T>[] * int * int * TimerQueue<'T>) =
         let q =
             if q.IncomingCount > 0 && q.IncomingMin.Deadline < endTime then
                 settle q
@@ -298,7 +300,9 @@ module TimerQueue =
                 else
                     []
 
-            struct (Array.sub r.Items r.Start n,
+            struct (r.Items,
+                    r.Start,
+                    n,
                     { q with
                         Runs = rest
                         Live = q.Live - n
@@ -309,7 +313,7 @@ module TimerQueue =
             let total = List.sum counts
 
             if total = 0 then
-                struct (Array.empty, q)
+                struct (Array.empty, 0, 0, q)
             else
                 let gathered = Array.zeroCreate total
                 let mutable at = 0
@@ -338,6 +342,8 @@ module TimerQueue =
                 let struct (runs, cancelled) = trimHeads cancelled advanced
 
                 struct (live,
+                        0,
+                        live.Length,
                         { q with
                             Runs = runs
                             Live = q.Live - live.Length
@@ -349,8 +355,13 @@ module TimerQueue =
     let private popDueAs (project: TimerEntry<'T> -> 'R) endTime (q: TimerQueue<'T>) : struct ('R[] * TimerQueue<'T>) =
         match tryEarliest q with
         | ValueSome k when k.Deadline < endTime ->
-            let struct (due, q') = takeDue endTime q
-            struct (Array.map project due, q')
+            let struct (items, start, n, q') = takeDue endTime q
+            let due = Array.zeroCreate n
+
+            for i in 0 .. n - 1 do
+                due[i] <- project items[start + i]
+
+            struct (due, q')
         | _ -> struct (Array.empty, q)
 
     let popDue endTime (q: TimerQueue<'T>) : struct ((TimerKey * 'T) list * TimerQueue<'T>) =

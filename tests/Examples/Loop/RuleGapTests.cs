@@ -547,4 +547,96 @@ public class RuleGapTests
         made.Close();
         Asyncio.SetEventLoop(null);
     }
+    // §2.6: Close() reports leftovers only in debug mode, and a report made then is not made again
+    // when the collector finalizes the same future later.
+    [Fact]
+    public void Close_ReportsLeftoversOnlyInDebugMode_AndEachOnlyOnce()
+    {
+        var quiet = new Loop(LoopClock.Virtual);
+        var quietReports = new List<string>();
+        quiet.SetExceptionHandler((_, c) => { lock (quietReports) quietReports.Add(c.Message); });
+        var quietParked = quiet.CreateFuture<int>();
+        var quietTask = quiet.CreateTask(AwaitGate(quietParked));
+        var quietFailed = quiet.CreateFuture<int>();
+        quietFailed.SetException(new InvalidOperationException("never read"));
+        quiet.CallSoon(quiet.Stop);
+        quiet.RunForever();
+        quiet.Close();
+        Assert.Empty(quietReports);
+        GC.KeepAlive(quietTask);
+        GC.KeepAlive(quietFailed);
+
+        var debug = new Loop(LoopClock.Virtual) { Debug = true };
+        var reports = new List<string>();
+        debug.SetExceptionHandler((_, c) => { lock (reports) reports.Add(c.Message); });
+        MakeLeftovers(debug);
+        debug.CallSoon(debug.Stop);
+        debug.RunForever();
+        debug.Close();
+        for (var i = 0; i < 2; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        // Order-free: a collection before Close() may report the future from the finalizer first.
+        lock (reports) Assert.Equal(["Future exception was never retrieved", "Task was destroyed but it is pending!"], reports.Order());
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void MakeLeftovers(Loop loop)
+    {
+        _ = loop.CreateTask(AwaitGate(loop.CreateFuture<int>()));
+        loop.CreateFuture<int>().SetException(new InvalidOperationException("never read"));
+    }
+
+    private static async Coroutine<int> AwaitGate(Future<int> gate) => await gate;
+
+    // §1.6: the default handler writes the message, the context's other keys and the exception.
+    [Fact]
+    public void DefaultHandler_WritesTheMessageTheHandleAndTheException()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var stderr = Console.Error;
+        var captured = new StringWriter();
+        Console.SetError(captured);
+        try
+        {
+            loop.CallSoon(() => throw new InvalidOperationException("boom"));
+            loop.CallSoon(loop.Stop);
+            loop.RunForever();
+        }
+        finally
+        {
+            Console.SetError(stderr);
+        }
+        var lines = captured.ToString().Split(Environment.NewLine);
+        Assert.StartsWith("Exception in callback <Handle ", lines[0]);
+        Assert.StartsWith("handle: <Handle ", lines[1]);
+        Assert.StartsWith("System.InvalidOperationException: boom", lines[2]);
+        loop.Close();
+    }
+
+    // §5: a task made by EnsureFuture starts whether or not anything awaits it.
+    [Fact]
+    public void EnsureFuture_OfACoroutine_StartsTheTaskWithoutAnAwait()
+    {
+        var ran = false;
+
+        async Coroutine Body()
+        {
+            ran = true;
+            await Asyncio.Sleep(0);
+        }
+
+        async Coroutine<bool> Main()
+        {
+            var t = Asyncio.EnsureFuture(Body());
+            await Asyncio.Sleep(0);
+            await Asyncio.Sleep(0);
+            return t.Done;
+        }
+
+        Assert.True(Asyncio.Run(Main(), LoopClock.Virtual));
+        Assert.True(ran);
+    }
 }

@@ -76,6 +76,8 @@ type World =
         mutable Tasks: TaskSim list // by id
         mutable Events: WorldEvent list // newest first
         mutable Violations: string list
+        // Every (state, input) the core was asked to decide, newest first: which rows a history reached.
+        mutable Moves: (TaskState<Waiter> * TaskInput<Waiter>) list
     }
 
 let futureCount = 3
@@ -168,6 +170,7 @@ let rec private interpret w (t: TaskSim) (commands: Commands) =
             scheduleCallbacks w (TaskW t.Id) completion
 
 and private apply w (t: TaskSim) input =
+    w.Moves <- (t.State, input) :: w.Moves
     let struct (s, commands) = TaskState.transition input t.State
     t.State <- s
     checkTask w t
@@ -179,6 +182,7 @@ and cancelTask w (t: TaskSim) m =
         | Suspended(waiter, _) -> FutureState.isDone (futureOf w waiter)
         | _ -> true
 
+    w.Moves <- (t.State, CancelRequested(m, waiterDone)) :: w.Moves
     let struct (s, answer, commands) = TaskState.cancel m waiterDone t.State
     t.State <- s
 
@@ -377,6 +381,7 @@ let run (ops: WorldOp list) =
             Tasks = []
             Events = []
             Violations = []
+            Moves = []
         }
 
     for op in ops do
@@ -426,6 +431,91 @@ let run (ops: WorldOp list) =
         | Iterate -> iterate w
 
     List.rev w.Events, w, List.rev w.Violations
+
+/// Histories that reach the rows of the task table a random history reaches only in some runs
+/// (found by RuleReachTests over repeated runs): every task property checks these too, every run.
+/// Each is task 0's script, then the operations, then iterations enough to finish.
+let rowCorpus: WorldOp list list =
+    let finish ops = ops @ List.replicate 6 Iterate
+
+    [
+        // A delivered cancel swallowed, then a yield: Scheduled with the cancel delivered, cancelled
+        // again, or uncancelled.
+        finish
+            [
+                CreateTask [ AwaitFuture(0, Swallow); Yield Propagate; Return ]
+                Iterate
+                CancelTask(0, Some "a")
+                Iterate
+                CancelTask(0, Some "b")
+            ]
+        finish
+            [
+                CreateTask [ AwaitFuture(0, Swallow); Yield Propagate; Return ]
+                Iterate
+                CancelTask(0, Some "a")
+                Iterate
+                UncancelTask 0
+            ]
+        // The same, then parked again on a pending future: cancelled again, or its waiter fails.
+        finish
+            [
+                CreateTask [ AwaitFuture(0, Swallow); AwaitFuture(1, Propagate); Return ]
+                Iterate
+                CancelTask(0, Some "a")
+                Iterate
+                CancelTask(0, Some "b")
+            ]
+        finish
+            [
+                CreateTask [ AwaitFuture(0, Swallow); AwaitFuture(1, Propagate); Return ]
+                Iterate
+                CancelTask(0, Some "a")
+                Iterate
+                FailFuture 1
+            ]
+        finish
+            [
+                CreateTask [ AwaitFuture(0, Swallow); AwaitFuture(1, Propagate); Return ]
+                Iterate
+                CancelTask(0, Some "a")
+                Iterate
+                CompleteFuture 1
+            ]
+        finish
+            [
+                CreateTask [ AwaitFuture(0, Swallow); AwaitFuture(1, Propagate); Return ]
+                Iterate
+                CancelTask(0, Some "a")
+                Iterate
+                CancelFuture(1, Some "f")
+            ]
+        // Cancelled after its waiter finished but before the wakeup ran (a pending cancel while
+        // parked): cancelled again, uncancelled, or woken by a failure.
+        finish
+            [
+                CreateTask [ AwaitFuture(0, Propagate); Return ]
+                Iterate
+                CompleteFuture 0
+                CancelTask(0, Some "a")
+                CancelTask(0, Some "b")
+            ]
+        finish
+            [
+                CreateTask [ AwaitFuture(0, Propagate); Return ]
+                Iterate
+                CompleteFuture 0
+                CancelTask(0, Some "a")
+                UncancelTask 0
+            ]
+        finish
+            [
+                CreateTask [ AwaitFuture(0, Propagate); Return ]
+                Iterate
+                FailFuture 0
+                CancelTask(0, Some "a")
+            ]
+    ]
 
 // ---- generators -------------------------------------------------------------------------------------
 

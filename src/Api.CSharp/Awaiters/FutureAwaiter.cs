@@ -26,7 +26,7 @@ public readonly struct FutureAwaiter<T> : ICriticalNotifyCompletion, ILoopAwaite
     public T GetResult()
     {
         Suspension.ThrowPending();
-        return _future.Result();
+        return _future.AwaitedResult();
     }
 
     /// <inheritdoc />
@@ -61,7 +61,7 @@ public readonly struct FutureAwaiter : ICriticalNotifyCompletion, ILoopAwaiter
     public void GetResult()
     {
         Suspension.ThrowPending();
-        _future.ThrowIfFailed();
+        _future.ThrowIfFailedAtAwait();
     }
 
     /// <inheritdoc />

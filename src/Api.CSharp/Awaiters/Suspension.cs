@@ -46,22 +46,35 @@ internal static class Suspension
     // the continuation on while the loop runs: the caller is told to bridge with AsTask().
     public static void CheckAwaitable(Future future)
     {
-        var running = Loop.RunningOnThisThread;
-        if (ReferenceEquals(running, future.Loop)) return;
-        // A task awaiting another loop's future suspends on it like on any other; its step then ends
-        // "on another loop's waiter", and the core throws the error into the coroutine in a step of its
-        // own, one iteration later, as asyncio does.
-        if (running is not null && Loop.CurrentTaskOnThisThread is not null) return;
-        if (running is not null)
-            throw new InvalidOperationException($"{future} belongs to another loop than the one running on this thread: await it on its own loop, or through AsTask().");
+        // Another loop's future is awaited like any other, and the error surfaces at that await one
+        // iteration later, as in asyncio: a task's step ends "on another loop's waiter" and the core
+        // throws the error in at the next step; any other awaiting code resumes on this loop in the next
+        // iteration, where GetResult raises (NotReadyAtAwait). Nothing registers on the other loop.
+        if (Loop.RunningOnThisThread is not null) return;
         if (future.Loop.IsRunning)
             throw new InvalidOperationException($"{future} is awaited off its loop's thread while that loop runs: await future.AsTask() there, or hand the work to the loop with CallSoonThreadsafe or Asyncio.RunCoroutineThreadsafe.");
     }
 
+    // Another loop's future never gets a callback from here: the continuation resumes on this loop in
+    // its next iteration, and the awaiter's GetResult raises there.
+    private static void ResumeWhenDone(Future future, Action continuation)
+    {
+        var running = Loop.RunningOnThisThread;
+        if (running is not null && !ReferenceEquals(running, future.Loop)) running.CallSoon(continuation);
+        else ResumeOnCallback(future, continuation);
+    }
+
     // Apart from its callers: a lambda capturing a parameter makes C# allocate its closure at the
     // entry of the method that declares it, on every call, even when this branch is not taken.
-    private static void ResumeWhenDone(Future future, Action continuation) =>
+    private static void ResumeOnCallback(Future future, Action continuation) =>
         future.AddDoneCallbackNoContext(_ => continuation());
+
+    // What an await that resumed before its future was done raises: the future is another loop's (the
+    // only way that happens), or, in a resumption nothing in the library makes, what Result() raises.
+    public static Exception NotReadyAtAwait(Future future) =>
+        Loop.RunningOnThisThread is { } running && !ReferenceEquals(running, future.Loop)
+            ? new InvalidOperationException($"{future} belongs to another loop than the one running on this thread: await it on its own loop, or through AsTask().")
+            : new InvalidStateException("Result is not ready: the future is still pending. Await it, or check Done first.");
 
     public static void Yield(IResumable coroutine)
     {

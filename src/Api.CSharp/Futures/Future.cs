@@ -72,6 +72,9 @@ public abstract class Future
     // Throws whatever Result() would throw; returns normally on success. Used by awaiters.
     internal abstract void ThrowIfFailed();
 
+    // ThrowIfFailed as an await's GetResult does it (see Future<T>.AwaitedResult).
+    internal abstract void ThrowIfFailedAtAwait();
+
     internal abstract void AddDoneCallbackNoContext(Action<Future> callback);
 
     internal abstract void AddTaskWakeup(ITaskStepper task);
@@ -119,7 +122,13 @@ public class Future<T> : Future
     /// <see cref="CancelledException"/> if it was cancelled.
     /// </summary>
     /// <exception cref="InvalidStateException">The future is not done yet.</exception>
-    public T Result()
+    public T Result() => Read(awaited: false);
+
+    // The result as an await reads it when it resumes: the same, except that a future still pending
+    // there is another loop's, which the await could not wait for (Suspension.NotReadyAtAwait).
+    internal T AwaitedResult() => Read(awaited: true);
+
+    private T Read(bool awaited)
     {
         var (state, read) = FutureState.result(_state);
         _state = state;
@@ -127,7 +136,7 @@ public class Future<T> : Future
         if (read.IsValue) return read.value;
         if (read.IsReadError) ExceptionDispatchInfo.Throw(read.error);
         if (read.IsCancelledRead) throw TakeCancellation(read.message);
-        throw new InvalidStateException("Result is not ready: the future is still pending. Await it, or check Done first.");
+        throw awaited ? Suspension.NotReadyAtAwait(this) : new InvalidStateException("Result is not ready: the future is still pending. Await it, or check Done first.");
     }
 
     /// <inheritdoc />
@@ -325,6 +334,8 @@ public class Future<T> : Future
         _state is FutureState<T, DoneCallback>.Cancelled c && FSharpOption<string>.get_IsSome(c.message) ? c.message!.Value : null;
 
     internal override void ThrowIfFailed() => Result();
+
+    internal override void ThrowIfFailedAtAwait() => AwaitedResult();
 
     internal override string StateWord => FutureState.stateWord(_state);
 

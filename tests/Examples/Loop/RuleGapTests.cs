@@ -72,6 +72,45 @@ public class RuleGapTests
         b.Close();
     }
 
+    // §2.4: plain async code on the loop (an `async Task` helper a coroutine calls) awaiting another
+    // loop's future raises at that await too, one iteration later, and registers nothing on the other
+    // loop's future.
+    [Fact]
+    public void AsyncTaskHelper_AwaitingAnotherLoopsFuture_RaisesAtItsAwait_AndLeavesThatFutureAlone()
+    {
+        var a = new Loop(LoopClock.Virtual);
+        var b = new Loop(LoopClock.Virtual);
+        var foreign = b.CreateFuture<int>();
+        var log = new List<string>();
+
+        async Task<int> Helper()
+        {
+            log.Add("helper awaits");
+            return await foreign;
+        }
+
+        async Coroutine Main()
+        {
+            a.CallSoon(() => log.Add("soon"));
+            try
+            {
+                await Helper();
+            }
+            catch (InvalidOperationException e)
+            {
+                log.Add(e.Message);
+            }
+        }
+
+        // No bounding timer: the helper's Task reaches Main through the thread pool, and a virtual clock
+        // would jump to any timer before it arrives.
+        a.RunUntilComplete(Main());
+        Assert.Equal(["helper awaits", "soon", "<Future pending> belongs to another loop than the one running on this thread: await it on its own loop, or through AsTask()."], log);
+        Assert.Equal("<Future pending>", foreign.ToString());
+        a.Close();
+        b.Close();
+    }
+
     // §3.2: awaiting its own task is an error thrown in at the next step, after what was queued before.
     [Fact]
     public void AwaitingItsOwnTask_RaisesTaskCannotAwaitOnItself_AtTheNextStep()

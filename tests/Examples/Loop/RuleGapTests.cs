@@ -372,7 +372,10 @@ public class RuleGapTests
         loop.CallSoon(() => order.Add("first"));
         loop.CallSoon(() => throw fatal);
         loop.CallSoon(() => order.Add("third"));
+        // A bound: a loop that kept the exception would stop here instead of hanging the suite.
+        var bound = loop.CallLater(1, loop.Stop);
         Assert.Same(fatal, Assert.Throws<OutOfMemoryException>(() => loop.RunForever()));
+        bound.Cancel();
         Assert.False(loop.IsRunning);
         Assert.Equal(["first"], order);
         Assert.Empty(handled);
@@ -400,8 +403,15 @@ public class RuleGapTests
         }
 
         var t = loop.CreateTask(Interrupted());
-        loop.CallLater(1, () => after = true);
-        var e = Assert.Throws<ThreadInterruptedException>(() => loop.RunUntilComplete(t));
+        // Run until a later future, not the task: a task that kept the exception would let the loop go
+        // on to t = 1, and the run would return normally.
+        var later = loop.CreateFuture<int>();
+        loop.CallLater(1, () =>
+        {
+            after = true;
+            later.SetResult(1);
+        });
+        var e = Assert.Throws<ThreadInterruptedException>(() => loop.RunUntilComplete(later));
         Assert.Equal("interrupted", e.Message);
         Assert.True(t.Done);
         Assert.Same(e, t.Exception());

@@ -78,8 +78,10 @@ public class RuleGapTests
     [Fact]
     public void AsyncTaskHelper_AwaitingAnotherLoopsFuture_RaisesAtItsAwait_AndLeavesThatFutureAlone()
     {
-        var a = new Loop(LoopClock.Virtual);
-        var b = new Loop(LoopClock.Virtual);
+        // The real clock: the helper's Task reaches Main through the thread pool, and a virtual clock
+        // would jump to the bounding timer before it arrives.
+        var a = new Loop();
+        var b = new Loop();
         var foreign = b.CreateFuture<int>();
         var log = new List<string>();
 
@@ -102,9 +104,10 @@ public class RuleGapTests
             }
         }
 
-        // No bounding timer: the helper's Task reaches Main through the thread pool, and a virtual clock
-        // would jump to any timer before it arrives.
+        // A bound: a helper registered on the other loop's future would never resume; the run then stops.
+        var bound = a.CallLater(10, a.Stop);
         a.RunUntilComplete(Main());
+        bound.Cancel();
         Assert.Equal(["helper awaits", "soon", "<Future pending> belongs to another loop than the one running on this thread: await it on its own loop, or through AsTask()."], log);
         Assert.Equal("<Future pending>", foreign.ToString());
         a.Close();

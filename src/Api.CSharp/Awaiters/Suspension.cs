@@ -49,7 +49,7 @@ internal static class Suspension
         // Another loop's future is awaited like any other, and the error surfaces at that await one
         // iteration later, as in asyncio: a task's step ends "on another loop's waiter" and the core
         // throws the error in at the next step; any other awaiting code resumes on this loop in the next
-        // iteration, where GetResult raises (NotReadyAtAwait). Nothing registers on the other loop.
+        // iteration, where GetResult raises (OtherLoopAtAwait). Nothing registers on the other loop.
         if (Loop.RunningOnThisThread is not null) return;
         if (future.Loop.IsRunning)
             throw new InvalidOperationException($"{future} is awaited off its loop's thread while that loop runs: await future.AsTask() there, or hand the work to the loop with CallSoonThreadsafe or Asyncio.RunCoroutineThreadsafe.");
@@ -69,12 +69,12 @@ internal static class Suspension
     private static void ResumeOnCallback(Future future, Action continuation) =>
         future.AddDoneCallbackNoContext(_ => continuation());
 
-    // What an await that resumed before its future was done raises: the future is another loop's (the
-    // only way that happens), or, in a resumption nothing in the library makes, what Result() raises.
-    public static Exception NotReadyAtAwait(Future future) =>
+    // What an await that resumed before its future was done raises when the future is another loop's
+    // (the only way that happens); null otherwise, and the reader raises what Result() does.
+    public static Exception? OtherLoopAtAwait(Future future) =>
         Loop.RunningOnThisThread is { } running && !ReferenceEquals(running, future.Loop)
             ? new InvalidOperationException($"{future} belongs to another loop than the one running on this thread: await it on its own loop, or through AsTask().")
-            : new InvalidStateException("Result is not ready: the future is still pending. Await it, or check Done first.");
+            : null;
 
     public static void Yield(IResumable coroutine)
     {

@@ -125,7 +125,7 @@ public class Future<T> : Future
     public T Result() => Read(awaited: false);
 
     // The result as an await reads it when it resumes: the same, except that a future still pending
-    // there is another loop's, which the await could not wait for (Suspension.NotReadyAtAwait).
+    // there is another loop's, which the await could not wait for (Suspension.OtherLoopAtAwait).
     internal T AwaitedResult() => Read(awaited: true);
 
     private T Read(bool awaited)
@@ -136,7 +136,8 @@ public class Future<T> : Future
         if (read.IsValue) return read.value;
         if (read.IsReadError) ExceptionDispatchInfo.Throw(read.error);
         if (read.IsCancelledRead) throw TakeCancellation(read.message);
-        throw awaited ? Suspension.NotReadyAtAwait(this) : new InvalidStateException("Result is not ready: the future is still pending. Await it, or check Done first.");
+        throw (awaited ? Suspension.OtherLoopAtAwait(this) : null)
+            ?? new InvalidStateException("Result is not ready: the future is still pending. Await it, or check Done first.");
     }
 
     /// <inheritdoc />

@@ -38,7 +38,8 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 
     // What few tasks ever use, out of line, so that a task's own object stays small (W8 counts it per
     // parked task): a CancellationToken asked for or linked, a foreign await being interrupted, a
-    // cancellation waiting to be thrown in at a yield, a failure to drive the coroutine.
+    // cancellation or fault waiting to be thrown in (and a bad await's error text, taken when the task
+    // awaited), a failure to drive the coroutine.
     private sealed class Rare
     {
         public CancellationTokenSource? TokenSource;

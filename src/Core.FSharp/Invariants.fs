@@ -28,6 +28,10 @@ module Invariants =
                 "a done task still has a pending cancel"
             if s.MustCancel && s.CancelRequests = 0 then
                 "a pending cancel without a cancel request"
+            match s.Phase with
+            | Suspended(_, true) -> ()
+            | _ when s.Forwarding -> "a task passes a cancel to a waiter it is not suspended on"
+            | _ -> ()
         ]
 
     let checkFuture (s: FutureState<'T, 'Cb>) : string list =

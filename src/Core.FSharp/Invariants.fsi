@@ -7,7 +7,8 @@ module Invariants =
     /// The loop state's structure: queue bounds, snapshot inside the queue, timer runs in order, closed means empty.
     val checkLoop: s: LoopState -> timers: TimerQueue<'H> -> string list
 
-    /// The task state's bookkeeping: no negative count, no pending cancel without a request or after done.
+    /// The task state's bookkeeping: no negative count, no pending cancel without a request or after done,
+    /// no forwarding of a cancel except while suspended on an interruptible waiter.
     val checkTask: s: TaskState<'W> -> string list when 'W: equality
 
     /// The future state's payloads: a failure always carries an exception.

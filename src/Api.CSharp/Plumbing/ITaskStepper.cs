@@ -1,5 +1,6 @@
 using Aio.Awaiters;
 using Aio.Core;
+using Microsoft.FSharp.Core;
 
 namespace Aio;
 
@@ -16,6 +17,16 @@ internal interface ITaskStepper : ILoopTask
     Exception? TakePendingThrow();
 
     void QueueWakeup();
+
+    // cancel(), as CancelPropagation walks it: the core's answer for this task; when the core passes the
+    // cancel on to a task this one awaits, that task is returned to walk on to and this one is Forwarding
+    // until CancelAnswered; any other command is carried out here.
+    bool PassCancel(FSharpOption<string>? message, out ITaskStepper? deeper);
+
+    void CancelAnswered(WaiterAnswer answer, FSharpOption<string>? message);
+
+    // The cancel was accepted and answered: the task's own CancellationToken follows.
+    void CancelTaken();
 
     // The loop's list of unfinished tasks, in creation order.
     ITaskStepper? PrevLive { get; set; }

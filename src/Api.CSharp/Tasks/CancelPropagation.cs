@@ -1,52 +1,54 @@
+using Aio.Core;
+using Microsoft.FSharp.Core;
+
 namespace Aio;
 
 // Cancelling a task that awaits a task that awaits a task… passes the cancel down the chain, as asyncio
-// does, by calling each waiter's cancel() in turn. Up to a depth of MaxDepth that is a plain call, so the
-// order matches CPython's depth-first one exactly; deeper waiters are queued and cancelled, in order, by
-// the outermost cancel once its own call returns, so a chain of a million tasks is cancelled without
-// growing the stack. A task queued twice in one propagation means the tasks await each other in a cycle.
+// does by calling each waiter's cancel() in turn. Here the chain is walked in a loop instead of by nested
+// calls, so a chain of a million tasks is cancelled without growing the stack, in CPython's order at any
+// depth: each task takes the request on the way down (the core decides, and marks it Forwarding), the
+// innermost waiter is cancelled, and the answers go back up, innermost first. The core also decides what a
+// cycle is: a cancel that reaches a task still Forwarding came back round, and is refused.
 internal static class CancelPropagation
 {
-    private const int MaxDepth = 256;
+    // The tasks of the walks in progress: a gather on the way cancels its children, each a walk of its
+    // own nested in this one, which works above the outer walk's part of the list.
+    [ThreadStatic] private static List<(ITaskStepper Task, bool Accepted)>? s_path;
 
-    [ThreadStatic] private static int s_depth;
-    [ThreadStatic] private static Queue<(ITaskStepper Task, string? Message)>? s_deferred;
-    [ThreadStatic] private static HashSet<ITaskStepper>? s_seen;
-
-    public static void Enter() => s_depth++;
-
-    // The outermost cancel drains what deeper levels queued.
-    public static void Leave()
+    public static bool Cancel(ITaskStepper task, FSharpOption<string>? message)
     {
-        if (s_depth > 1)
+        if (!task.PassCancel(message, out var deeper)) return false;
+        if (deeper is null)
         {
-            s_depth--;
-            return;
+            task.CancelTaken();
+            return true;
         }
+        var path = s_path ??= [];
+        var bottom = path.Count;
+        path.Add((task, true));
         try
         {
-            while (s_deferred is { Count: > 0 } queue)
+            while (deeper is not null)
             {
-                var (task, message) = queue.Dequeue();
-                task.Cancel(message);
+                var next = deeper;
+                path.Add((next, next.PassCancel(message, out deeper)));
             }
         }
-        finally
+        catch
         {
-            s_depth = 0;
-            s_deferred?.Clear();
-            s_seen?.Clear();
+            // Round a cycle: every task on the list is still forwarding (one whose own waiter answered
+            // ends the walk, so none such is on it); each stops, and the error goes on to the caller.
+            for (var i = path.Count - 1; i >= bottom; i--) path[i].Task.CancelAnswered(WaiterAnswer.WaiterRaised, message);
+            path.RemoveRange(bottom, path.Count - bottom);
+            throw;
         }
-    }
-
-    // Queues the cancel of `task` when the propagation is too deep for another call.
-    public static bool TryDefer(ITaskStepper task, string? message, ILoopTask from)
-    {
-        if (s_depth < MaxDepth) return false;
-        s_seen ??= new HashSet<ITaskStepper>(ReferenceEqualityComparer.Instance);
-        if (!s_seen.Add(task))
-            throw new InvalidOperationException($"Cancelling {from} came back round to {task} through the futures they await: tasks that await each other in a cycle cannot be cancelled (CPython raises RecursionError here). Break the cycle first, for example by cancelling a future one of them awaits.");
-        (s_deferred ??= new()).Enqueue((task, message));
+        path[^1].Task.CancelTaken();
+        for (var i = path.Count - 2; i >= bottom; i--)
+        {
+            path[i].Task.CancelAnswered(path[i + 1].Accepted ? WaiterAnswer.WaiterAccepted : WaiterAnswer.WaiterRefused, message);
+            path[i].Task.CancelTaken();
+        }
+        path.RemoveRange(bottom, path.Count - bottom);
         return true;
     }
 }

@@ -30,7 +30,6 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     private IResumable? _resume;
     private Future? _suspendedOn;
     private bool _suspendUninterruptible;
-    private bool _forwardingCancel;
     private ExecutionContext? _context;
     private readonly long _number;
     private string? _name;
@@ -171,17 +170,29 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         Loop.CheckThread();
         // Cancelling a task that failed counts as retrieving its exception, as in asyncio.
         if (base.Done) return base.Cancel(message);
-        // Tasks that await each other in a cycle pass a cancel round it for ever: CPython ends with a
-        // RecursionError; here the stack would overflow and take the process with it.
-        if (_forwardingCancel)
-            throw new InvalidOperationException($"Cancelling {this} came back to it through the futures it awaits: tasks that await each other in a cycle cannot be cancelled (CPython raises RecursionError here). Break the cycle first, for example by cancelling a future one of them awaits.");
+        return CancelPropagation.Cancel(this, Option(message));
+    }
+
+    bool ITaskStepper.PassCancel(FSharpOption<string>? message, out ITaskStepper? deeper)
+    {
+        deeper = null;
         var waiterDone = _state.Phase.IsSuspended ? _state.Phase.waiter!.Done : true;
-        var (state, answer, commands) = TaskState.cancel(Option(message), waiterDone, _state);
+        var (state, answer, commands) = TaskState.cancel(message, waiterDone, _state);
+        // Tasks that await each other in a cycle would pass a cancel round it for ever: CPython ends with
+        // a RecursionError.
+        if (answer.IsCancelCameBack)
+            throw new InvalidOperationException($"Cancelling {this} came back to it through the futures it awaits: tasks that await each other in a cycle cannot be cancelled (CPython raises RecursionError here). Break the cycle first, for example by cancelling a future one of them awaits.");
         _state = state;
-        Interpret(commands, state.Phase);
-        if (answer.IsCancelAccepted) CancelToken();
+        // The cancel of a task this one awaits is the walk's next step, not a deeper call.
+        if (commands.Count == 1 && commands.First.IsCancelWaiter && state.Phase.waiter is ITaskStepper next) deeper = next;
+        else Interpret(commands, state.Phase);
         return answer.IsCancelAccepted;
     }
+
+    void ITaskStepper.CancelAnswered(WaiterAnswer answer, FSharpOption<string>? message) =>
+        Apply(TaskState.waiterAnswered(answer, message, _state));
+
+    void ITaskStepper.CancelTaken() => CancelToken();
 
     /// <summary>The number of cancel requests not withdrawn by <see cref="Uncancel"/>.</summary>
     public int Cancelling() => _state.CancelRequests;
@@ -261,25 +272,19 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         }
     }
 
+    // The waiter's answer goes back to the core however the call ends, so the task stops Forwarding.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void CancelWaiter(FSharpOption<string>? message, Future waiter)
     {
-        // Deep in a chain of tasks awaiting tasks, the cancel is passed on from a loop instead of a
-        // deeper call (a task that is not done always accepts), so the stack does not overflow.
-        if (waiter is ITaskStepper { Done: false } deeper && CancelPropagation.TryDefer(deeper, Text(message), this)) return;
-        bool accepted;
-        _forwardingCancel = true;
-        CancelPropagation.Enter();
+        var answer = WaiterAnswer.WaiterRaised;
         try
         {
-            accepted = waiter.Cancel(Text(message));
+            answer = waiter.Cancel(Text(message)) ? WaiterAnswer.WaiterAccepted : WaiterAnswer.WaiterRefused;
         }
         finally
         {
-            _forwardingCancel = false;
-            CancelPropagation.Leave();
+            Apply(TaskState.waiterAnswered(answer, message, _state));
         }
-        if (!accepted) Apply(TaskState.waiterRefusedCancel(message, _state));
     }
 
     // The task is its own ready entry for every step and every wakeup: it never has two of them queued

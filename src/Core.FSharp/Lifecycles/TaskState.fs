@@ -62,6 +62,7 @@ type TaskState<'W> =
         CancelRequests: int
         MustCancel: bool
         CancelMessage: string option
+        Forwarding: bool
     }
 
 [<Struct>]
@@ -81,13 +82,19 @@ type Commands =
 type CancelAnswer =
     | CancelAccepted
     | CancelRefused
+    | CancelCameBack
+
+type WaiterAnswer =
+    | WaiterAccepted
+    | WaiterRefused
+    | WaiterRaised
 
 type TaskInput<'W> =
     | StepStarts of StepInput
     | StepEnds of StepEnd * waiter: 'W voption
     | CancelRequested of message: string option * waiterDone: bool
     | Uncancel
-    | WaiterRefusedCancel of message: string option
+    | WaiterAnswered of answer: WaiterAnswer * message: string option
 
 exception IllegalTaskTransition of phase: string * input: string
 
@@ -154,6 +161,7 @@ module TaskState =
             CancelRequests = 0
             MustCancel = false
             CancelMessage = None
+            Forwarding = false
         },
         one CachedCommands.ScheduleGo
 
@@ -163,6 +171,7 @@ module TaskState =
             CancelRequests = 0
             MustCancel = false
             CancelMessage = None
+            Forwarding = false
         },
         one RunEagerly
 
@@ -189,7 +198,9 @@ module TaskState =
         | StepEnds(Yielded, _) -> "sleep(0)"
         | CancelRequested _ -> "cancel()"
         | Uncancel -> "uncancel()"
-        | WaiterRefusedCancel _ -> "waiter refused cancel()"
+        | WaiterAnswered(WaiterAccepted, _) -> "waiter accepted cancel()"
+        | WaiterAnswered(WaiterRefused, _) -> "waiter refused cancel()"
+        | WaiterAnswered(WaiterRaised, _) -> "waiter's cancel() raised"
 
     let private illegal (s: TaskState<'W>) (i: TaskInput<'W>) =
         raise (IllegalTaskTransition(phaseName s.Phase, inputName i))
@@ -258,7 +269,8 @@ module TaskState =
                 | _ -> struct (false, false, false)
             | Fault _ -> struct (s.Phase.IsScheduled, true, true)
 
-        if not allowed then
+        // No step starts while the task is passing a cancel on: that is one synchronous call.
+        if not allowed || s.Forwarding then
             illegalStart input s
         elif s.MustCancel || fault then
             startThrowing input interruptible s
@@ -295,6 +307,7 @@ module TaskState =
         struct ({ s with
                     Phase = Suspended(waiter, true)
                     MustCancel = false
+                    Forwarding = true
                 },
                 two CachedCommands.AddWakeup (CancelWaiter s.CancelMessage))
 
@@ -340,9 +353,11 @@ module TaskState =
         : struct (TaskState<'W> * CancelAnswer * Commands) =
         match s.Phase with
         | Done -> struct (s, CancelRefused, none)
+        | _ when s.Forwarding -> struct (s, CancelCameBack, none)
         | Suspended(_, true) when not waiterDone ->
             struct ({ s with
                         CancelRequests = s.CancelRequests + 1
+                        Forwarding = true
                     },
                     CancelAccepted,
                     one (CancelWaiter message))
@@ -367,22 +382,28 @@ module TaskState =
         else
             struct (s, none)
 
-    let waiterRefusedCancel (message: string option) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
-        match s.Phase with
-        | Suspended _ ->
+    let waiterAnswered
+        (answer: WaiterAnswer)
+        (message: string option)
+        (s: TaskState<'W>)
+        : struct (TaskState<'W> * Commands) =
+        match s.Phase, answer with
+        | Suspended _, WaiterRefused when s.Forwarding ->
             struct ({ s with
+                        Forwarding = false
                         MustCancel = true
                         CancelMessage = message
                     },
                     none)
-        | _ -> illegal s (WaiterRefusedCancel message)
+        | Suspended _, _ when s.Forwarding -> struct ({ s with Forwarding = false }, none)
+        | _ -> illegal s (WaiterAnswered(answer, message))
 
     // The table. One row per move, in this order; the first row that matches decides, and a pair no row
     // names is illegal. Throughout, the task invariant of asyncio holds: a task is Suspended exactly when
     // a wakeup is registered on its waiter and no step of it is queued; Scheduled exactly when one step
     // is queued; Running only inside that step. `cancel` below is the only way MustCancel is set, and
     // every row that delivers a cancellation clears it. The functions above (startStep, endStep, cancel,
-    // uncancel, waiterRefusedCancel) are the same rows split for the hot path; a test checks that they
+    // uncancel, waiterAnswered) are the same rows split for the hot path; a test checks that they
     // agree with this table on every state and input.
     let transition (input: TaskInput<'W>) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
         let m = s.CancelMessage
@@ -394,12 +415,19 @@ module TaskState =
             }
 
         match s.Phase, input with
+        // Passing a cancel on is one synchronous call: no step starts or ends inside it.
+        | _, (StepStarts _ | StepEnds _) when s.Forwarding -> illegal s input
         // cancel(msg): refused once done; a pending, interruptible waiter is cancelled in its place (the
-        // phase is kept, §3.4); otherwise the request waits in the task, the last message winning.
+        // phase is kept, §3.4) and the task is Forwarding until the waiter answers; otherwise the request
+        // waits in the task, the last message winning.
         | Done, CancelRequested _ -> struct (s, none)
+        // A cancel that reaches a task while it is still passing one to its waiter came round a cycle of
+        // tasks awaiting each other: nothing changes, and the shell raises (CPython's RecursionError).
+        | _, CancelRequested _ when s.Forwarding -> struct (s, none)
         | Suspended(_, true), CancelRequested(msg, false) ->
             struct ({ s with
                         CancelRequests = s.CancelRequests + 1
+                        Forwarding = true
                     },
                     one (CancelWaiter msg))
         | _, CancelRequested(msg, _) ->
@@ -419,13 +447,16 @@ module TaskState =
                     },
                     none)
         | _, Uncancel -> struct (s, none)
-        // The waiter refused the cancel passed to it: the request stays with the task.
-        | Suspended _, WaiterRefusedCancel msg ->
+        // The waiter answered the cancel passed to it: a refusal leaves the request with the task; an
+        // acceptance, or a cancel that raised on its way, only ends the forwarding.
+        | Suspended _, WaiterAnswered(WaiterRefused, msg) when s.Forwarding ->
             struct ({ s with
+                        Forwarding = false
                         MustCancel = true
                         CancelMessage = msg
                     },
                     none)
+        | Suspended _, WaiterAnswered _ when s.Forwarding -> struct ({ s with Forwarding = false }, none)
         // A step starts. A pending cancel is delivered at an interruptible await (never into an
         // uninterruptible one); a task that never started ends without running a statement.
         | NotStarted, StepStarts Go when s.MustCancel -> struct (delivered Done, one (Finish(EndCancelled m)))
@@ -444,7 +475,10 @@ module TaskState =
         | Running, StepEnds(Yielded, _) -> struct ({ s with Phase = Scheduled }, one CachedCommands.ScheduleGo)
         | Running, StepEnds(SuspendedOn OrdinaryWaiter, ValueSome w) when s.MustCancel ->
             // A cancel requested during the step: the new waiter is cancelled at once.
-            struct (delivered (Suspended(w, true)), two CachedCommands.AddWakeup (CancelWaiter m))
+            struct ({ delivered (Suspended(w, true)) with
+                        Forwarding = true
+                    },
+                    two CachedCommands.AddWakeup (CancelWaiter m))
         | Running, StepEnds(SuspendedOn OrdinaryWaiter, ValueSome w) ->
             struct ({ s with Phase = Suspended(w, true) }, one CachedCommands.AddWakeup)
         | Running, StepEnds(SuspendedOn UninterruptibleWaiter, ValueSome w) ->

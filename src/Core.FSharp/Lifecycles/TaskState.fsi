@@ -85,7 +85,7 @@ type TaskCommand =
 
     /// waiter.cancel(message), for the waiter of the phase. A plain future or task that is pending
     /// accepts; a waiter that declines (a gather whose children have all finished) is reported back
-    /// as `WaiterRefusedCancel`.
+    /// as `WaiterAnswered WaiterRefused`. The task is Forwarding until the answer comes.
     | CancelWaiter of message: string option
 
     /// Complete the task's future with this outcome (its done callbacks follow from FutureState).
@@ -113,7 +113,9 @@ type TaskPhase<'W> =
 
 /// The task-specific part of a task (the future part is a FutureState beside it), as a struct so that a
 /// transition allocates nothing. `MustCancel` is asyncio's pending cancel: a request not yet handed
-/// to a waiter.
+/// to a waiter. `Forwarding` is true while a cancel the task passed to its waiter (`CancelWaiter`) has
+/// not been answered: a cancel that reaches the task then came round a cycle of tasks awaiting each
+/// other, which the table refuses (`CancelCameBack`) instead of passing it round for ever.
 [<Struct>]
 type TaskState<'W> =
     {
@@ -121,6 +123,7 @@ type TaskState<'W> =
         CancelRequests: int
         MustCancel: bool
         CancelMessage: string option
+        Forwarding: bool
     }
 
 /// The commands of one transition, in order: at most two, held inline so that the hot path (a step
@@ -140,6 +143,20 @@ type CancelAnswer =
     | CancelAccepted
     | CancelRefused
 
+    /// The task is still passing an earlier cancel to its waiter, so this one came back to it through
+    /// the futures the tasks await: a cycle. Nothing changed; the shell raises (CPython's RecursionError).
+    | CancelCameBack
+
+/// How the waiter answered the cancel a task passed on to it (`CancelWaiter`).
+type WaiterAnswer =
+    | WaiterAccepted
+
+    /// cancel() returned false (a gather whose children have all finished).
+    | WaiterRefused
+
+    /// cancel() raised (the cancel came round a cycle further down): the exception goes on to the caller.
+    | WaiterRaised
+
 /// Every input of the task lifecycle, for the single transition function.
 type TaskInput<'W> =
 
@@ -155,9 +172,10 @@ type TaskInput<'W> =
     /// uncancel()
     | Uncancel
 
-    /// The waiter answered false to `CancelWaiter`: the request stays with the task, as a pending
-    /// cancel delivered when it next resumes (asyncio's must_cancel after a refused waiter.cancel()).
-    | WaiterRefusedCancel of message: string option
+    /// The waiter answered the cancel passed to it with `CancelWaiter message`, which ends the
+    /// forwarding. A refusal leaves the request with the task, as a pending cancel delivered when it next
+    /// resumes (asyncio's must_cancel after a refused waiter.cancel()).
+    | WaiterAnswered of answer: WaiterAnswer * message: string option
 
 /// A transition that the current phase does not allow: a shell bug, never user misuse.
 exception IllegalTaskTransition of phase: string * input: string
@@ -199,7 +217,8 @@ module TaskState =
     val endStep: stepEnd: StepEnd -> waiter: 'W voption -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
 
     /// cancel(msg) (SEMANTICS §3.4): a waiter that is not done is cancelled (and accepts); otherwise
-    /// the request waits as a pending cancel. The answer is refused only once the task is done.
+    /// the request waits as a pending cancel. The answer is refused only once the task is done, and
+    /// CancelCameBack (changing nothing) while the task is still passing an earlier cancel on.
     val cancel:
         message: string option ->
         waiterDone: bool ->
@@ -209,12 +228,14 @@ module TaskState =
     /// uncancel(): reaching 0 withdraws a request not yet handed to a waiter (CPython 3.13).
     val uncancel: s: TaskState<'W> -> struct (TaskState<'W> * Commands)
 
-    /// The waiter refused the cancel the task passed on: it stays with the task as a pending cancel.
-    val waiterRefusedCancel: message: string option -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
+    /// The waiter answered the cancel the task passed on with `CancelWaiter message`: the forwarding
+    /// ends, and a refused request stays with the task as a pending cancel. Allowed only while Forwarding.
+    val waiterAnswered:
+        answer: WaiterAnswer -> message: string option -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
 
     /// The transition table (SEMANTICS §3), one match in row order, with the task invariant at its
     /// head: Suspended ⇔ a wakeup is registered and no step is queued. startStep, endStep, cancel,
-    /// uncancel and waiterRefusedCancel are its rows split for the hot path, checked against it on every
+    /// uncancel and waiterAnswered are its rows split for the hot path, checked against it on every
     /// state and input; the property suite, the diagram and docs/task-lifecycle.md are drawn from it.
     /// An input no row names raises IllegalTaskTransition.
     val transition: input: TaskInput<'W> -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)

@@ -111,6 +111,61 @@ public class LoopBehaviourTests
         Assert.False(b.Done);
     }
 
+    // The cycle is the core's finding (a task still passing a cancel on is reached again), so it is found
+    // at any length, and every task on the way stops forwarding: the next cancel finds the cycle again
+    // rather than a task stuck half-way.
+    [Fact]
+    public void LoopTask_CancelledInALongAwaitCycle_ThrowsEveryTimeAndLeavesNoTaskStuck()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        const int length = 1_000;
+        var tasks = new LoopTask[length];
+
+        async Coroutine AwaitsNext(int i) => await tasks[(i + 1) % length];
+
+        for (var i = 0; i < length; i++) tasks[i] = loop.CreateTask(AwaitsNext(i), name: $"T{i}");
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        var first = Assert.Throws<InvalidOperationException>(() => tasks[0].Cancel());
+        Assert.StartsWith("Cancelling <Task cancelling name='T0' coro=<AwaitsNext()>", first.Message);
+        Assert.All(tasks, t => Assert.Equal(1, t.Cancelling()));
+        var second = Assert.Throws<InvalidOperationException>(() => tasks[500].Cancel());
+        Assert.StartsWith("Cancelling <Task cancelling name='T500' coro=<AwaitsNext()>", second.Message);
+        Assert.All(tasks, t => Assert.Equal(2, t.Cancelling()));
+        Assert.All(tasks, t => Assert.False(t.Done));
+    }
+
+    // Two ways down to the same deep chain is not a cycle: the second cancel reaches the chain after the
+    // first one finished passing, finds the innermost future already cancelled, and the request stays
+    // with the last task, as in CPython (each task below the fork counts two requests).
+    [Fact]
+    public void LoopTask_CancelReachingADeepChainTwiceThroughAGather_CancelsItWithoutACycleError()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        const int depth = 600;
+        var never = loop.CreateFuture<int>();
+        var chain = new LoopTask<int>[depth];
+
+        async Coroutine<int> Link(Future<int> next) => await next + 1;
+        async Coroutine<int[]> Both(Future<int> a, Future<int> b) => await Asyncio.Gather(a, b);
+
+        chain[depth - 1] = loop.CreateTask(Link(never));
+        for (var i = depth - 2; i >= 0; i--) chain[i] = loop.CreateTask(Link(chain[i + 1]));
+        var left = loop.CreateTask(Link(chain[0]), name: "left");
+        var right = loop.CreateTask(Link(chain[0]), name: "right");
+        var top = loop.CreateTask(Both(left, right), name: "top");
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        Assert.True(top.Cancel("fork"));
+        Assert.Equal(1, left.Cancelling());
+        Assert.Equal(1, right.Cancelling());
+        Assert.All(chain, t => Assert.Equal(2, t.Cancelling()));
+        Assert.True(never.Cancelled);
+        var error = Assert.Throws<CancelledException>(() => loop.RunUntilComplete(top));
+        Assert.Equal("fork", error.CancelMessage);
+        Assert.All(chain, t => Assert.True(t.Cancelled));
+    }
+
     [Fact]
     public void Future_DoneCallbackThrows_HandlerNamesAPlainHandle()
     {
@@ -220,8 +275,7 @@ public class LoopBehaviourTests
         Assert.True(task.Cancelled);
     }
 
-    // Cancel propagation deeper than 256 tasks is queued, not recursed: a chain this deep overflowed the
-    // stack before. `dotnet fsi build.fsx soak` (AIO_PROPERTY_SCALE=100) runs it at 1,000,000.
+    // Cancel propagation is walked in a loop, not recursed: a chain this deep overflowed the stack before. `dotnet fsi build.fsx soak` (AIO_PROPERTY_SCALE=100) runs it at 1,000,000.
     [Fact]
     public void Cancel_HeadOfADeepChainOfTasksAwaitingEachOther_CancelsEveryOneWithoutOverflow()
     {

@@ -21,6 +21,14 @@ let private suspendedOnW () =
     Assert.Equal<TaskCommand list>([ AddWakeup ], commands.ToList())
     s
 
+// The shell's answer to a CancelWaiter: the waiter accepted.
+let private accepted (s: TaskState<string>) =
+    Assert.True(s.Forwarding, "a task that passed a cancel on waits for the answer")
+    let struct (s, commands) = TaskState.waiterAnswered WaiterAccepted None s
+    Assert.Empty(commands.ToList())
+    Assert.False s.Forwarding
+    s
+
 [<Fact>]
 let ``§1.4 stop() before run_forever(): the run does one iteration, then stops, and the next run is unaffected`` () =
     // Stopping: the iteration does not wait, and without timers it needs no clock (NaN: not read).
@@ -43,9 +51,11 @@ let ``§3.4 a second cancel while the waiter is still pending cancels the waiter
     let struct (s, answer, commands) = TaskState.cancel (Some "a") false s
     Assert.Equal(CancelAccepted, answer)
     Assert.Equal<TaskCommand list>([ CancelWaiter(Some "a") ], commands.ToList())
+    let s = accepted s
     let struct (s, answer, commands) = TaskState.cancel (Some "b") false s
     Assert.Equal(CancelAccepted, answer)
     Assert.Equal<TaskCommand list>([ CancelWaiter(Some "b") ], commands.ToList())
+    let s = accepted s
     Assert.Equal(2, s.CancelRequests)
     Assert.False(s.MustCancel, "the waiter took both requests; nothing is left to raise at the await")
     Assert.Equal(Suspended("w", true), s.Phase)
@@ -54,6 +64,7 @@ let ``§3.4 a second cancel while the waiter is still pending cancels the waiter
 let ``§3.4 a second cancel after the waiter finished arms the task itself, and the last message wins`` () =
     let s = suspendedOnW ()
     let struct (s, _, _) = TaskState.cancel (Some "a") false s
+    let s = accepted s
     let struct (s, answer, commands) = TaskState.cancel (Some "b") true s
     Assert.Equal(CancelAccepted, answer)
     Assert.Empty(commands.ToList())
@@ -64,6 +75,7 @@ let ``§3.4 a second cancel after the waiter finished arms the task itself, and 
 let ``§3.4 an awaiting task whose inner task swallowed the cancellation and returned resumes with the value`` () =
     let s = suspendedOnW ()
     let struct (s, _, _) = TaskState.cancel (Some "stop") false s
+    let s = accepted s
     // The inner task caught its CancelledError and returned: the waiter succeeded.
     let struct (s, commands) =
         TaskState.startStep (TaskState.wakeFrom WaiterSucceeded) s
@@ -79,6 +91,7 @@ let ``§3.4 an awaiting task whose inner task swallowed the cancellation and ret
 let ``§3.1 a finished task is never "cancelling" in its repr, however many cancels it took`` () =
     let s = suspendedOnW ()
     let struct (s, _, _) = TaskState.cancel None false s
+    let s = accepted s
     Assert.True(TaskState.isCancelling s)
     let struct (s, _) = TaskState.startStep (TaskState.wakeFrom WaiterSucceeded) s
     let struct (s, _) = TaskState.endStep Returned ValueNone s
@@ -88,6 +101,52 @@ let ``§3.1 a finished task is never "cancelling" in its repr, however many canc
     Assert.Equal(CancelRefused, answer)
     Assert.Empty(commands.ToList())
     Assert.False(TaskState.isCancelling s)
+
+[<Fact>]
+let ``§3.4 a cancel that comes back to a task still passing one on is refused as a cycle, and changes nothing`` () =
+    let s = suspendedOnW ()
+    let struct (s, answer, commands) = TaskState.cancel (Some "a") false s
+    Assert.Equal(CancelAccepted, answer)
+    Assert.Equal<TaskCommand list>([ CancelWaiter(Some "a") ], commands.ToList())
+    Assert.True s.Forwarding
+    // The cancel went round the tasks awaiting each other and reached this one again.
+    let struct (again, answer, commands) = TaskState.cancel (Some "b") false s
+    Assert.Equal(CancelCameBack, answer)
+    Assert.Empty(commands.ToList())
+    Assert.Equal(s, again)
+    // A step cannot start inside the call that passes the cancel on.
+    Assert.Throws<IllegalTaskTransition>(fun () -> TaskState.startStep (TaskState.wakeFrom WaiterCancelled) s |> ignore)
+    |> ignore
+    // uncancel() stays allowed (a CancellationToken callback may call it): the count drops, forwarding stays.
+    let struct (u, _) = TaskState.uncancel s
+    Assert.Equal(0, u.CancelRequests)
+    Assert.True u.Forwarding
+    // The raise on the way back ends the forwarding and leaves the request counted, as CPython's
+    // RecursionError leaves _num_cancels_requested.
+    let struct (s, commands) = TaskState.waiterAnswered WaiterRaised (Some "a") s
+    Assert.Empty(commands.ToList())
+    Assert.False s.Forwarding
+    Assert.False s.MustCancel
+    Assert.Equal(1, s.CancelRequests)
+    Assert.Equal(Suspended("w", true), s.Phase)
+    // An answer with nothing passed on is a shell bug.
+    Assert.Throws<IllegalTaskTransition>(fun () -> TaskState.waiterAnswered WaiterAccepted None s |> ignore)
+    |> ignore
+
+[<Fact>]
+let ``§3.4 a waiter that refuses the cancel passed on leaves it with the task, with that message`` () =
+    let s = suspendedOnW ()
+    let struct (s, _, _) = TaskState.cancel (Some "a") false s
+    let struct (s, commands) = TaskState.waiterAnswered WaiterRefused (Some "a") s
+    Assert.Empty(commands.ToList())
+    Assert.False s.Forwarding
+    Assert.True s.MustCancel
+    Assert.Equal(Some "a", s.CancelMessage)
+    // Delivered at the next step as the task's own CancelledError.
+    let struct (_, commands) =
+        TaskState.startStep (TaskState.wakeFrom WaiterSucceeded) s
+
+    Assert.Equal<TaskCommand list>([ RunCoroutine(ThrowCancelled(Some "a")) ], commands.ToList())
 
 [<Fact>]
 let ``§1.2 Scheduler.next: the clock is read only when asked, one wait per iteration, then the due timers run`` () =

@@ -42,11 +42,14 @@ module Lifecycle =
             for message in [ None; Some "c" ] do
                 CancelRequested(message, false)
                 CancelRequested(message, true)
-                WaiterRefusedCancel message
+
+                for answer in [ WaiterAccepted; WaiterRefused; WaiterRaised ] do
+                    WaiterAnswered(answer, message)
             Uncancel
         ]
 
-    /// Every state: each phase with no cancel, a pending one, a delivered one, and two requests.
+    /// Every state: each phase with no cancel, a pending one, a delivered one, and two requests; and a
+    /// task suspended on an interruptible waiter while it passes a cancel on (Forwarding, only there).
     let states: TaskState<W> list =
         [
             for p in phases do
@@ -63,12 +66,22 @@ module Lifecycle =
                         CancelRequests = requests
                         MustCancel = must
                         CancelMessage = message
+                        Forwarding = false
                     }
+            for requests in [ 1; 2 ] do
+                {
+                    Phase = Suspended(TheWaiter, true)
+                    CancelRequests = requests
+                    MustCancel = false
+                    CancelMessage = None
+                    Forwarding = true
+                }
         ]
 
     let private label (s: TaskState<W>) (i: TaskInput<W>) (s': TaskState<W>) (cmds: TaskCommand list) =
         let guard =
-            if s.MustCancel then " [pending cancel]"
+            if s.Forwarding then " [passing a cancel on]"
+            elif s.MustCancel then " [pending cancel]"
             elif s.CancelRequests > 0 then " [cancel delivered]"
             else ""
 

@@ -23,8 +23,10 @@ Generated from the table `TaskState.transition` in `src/Core.FSharp/Lifecycles/T
 state (each phase with no cancel, a pending cancel, a delivered one, two requests) is paired with every
 kind of input, and each move the table allows is an edge, including those that keep the phase
 (`[pending cancel]` marks moves taken with a cancel request not yet delivered, `[cancel delivered]`
-those of a task that has taken one). A task is Suspended exactly while a wakeup is registered on its
-waiter and no step of it is queued. Regenerate with `dotnet fsi build.fsx diagram`.
+those of a task that has taken one, `[passing a cancel on]` those of a task whose waiter has not yet
+answered the cancel passed to it: a cancel reaching it then came round a cycle, and changes nothing).
+A task is Suspended exactly while a wakeup is registered on its waiter and no step of it is queued.
+Regenerate with `dotnet fsi build.fsx diagram`.
 
 """
 

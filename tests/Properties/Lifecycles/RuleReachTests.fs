@@ -19,7 +19,8 @@ let rowKey (s: TaskState<'W>) (i: TaskInput<'W>) =
         | p -> TaskState.phaseName p
 
     let guard =
-        if s.MustCancel then "pending cancel"
+        if s.Forwarding then "passing a cancel on"
+        elif s.MustCancel then "pending cancel"
         elif s.CancelRequests > 0 then "cancel delivered"
         else "no cancel"
 
@@ -37,7 +38,7 @@ let rowKey (s: TaskState<'W>) (i: TaskInput<'W>) =
             | Suspended _ when waiterDone -> "cancel(), waiter done"
             | _ -> "cancel()"
         | Uncancel -> "uncancel()"
-        | WaiterRefusedCancel _ -> "waiter refused cancel()"
+        | WaiterAnswered(a, _) -> sprintf "waiter answered %A" a
 
     sprintf "%s, %s: %s" phase guard input
 
@@ -92,7 +93,14 @@ let notModelled =
         "step(AwaitedItself)", "awaiting itself: RuleGapTests"
         "step(WaiterOfOtherLoop)", "another loop's future: RuleGapTests"
         // A gather whose children are all done refuses the cancel: CompositionProperties (35, gather).
-        "waiter refused cancel()", "a waiter that refuses: the composition properties (gather)"
+        "waiter answered WaiterRefused", "a waiter that refuses: the composition properties (gather)"
+        // A cancel whose way down raised (it came round a cycle), and the cycle itself: TaskWorld's
+        // scripts await only tasks created before them. LoopBehaviourTests (a cycle of tasks).
+        "waiter answered WaiterRaised", "a cycle of tasks: LoopBehaviourTests"
+        "passing a cancel on: cancel()", "a cycle of tasks: LoopBehaviourTests"
+        // uncancel() while a cancel is passed on: only a CancellationToken callback of a task further
+        // down can call it then. CoreRuleTests (a cancel that comes back).
+        "passing a cancel on: uncancel()", "uncancel while forwarding: CoreRuleTests"
         // A suspension without a waiter is a shell bug; the table refuses it.
         "without a waiter", "refused by the table: TaskTableTests"
         // A pending cancel while the waiter is still pending arises only after a waiter refused a

@@ -1,5 +1,5 @@
 /// TaskState.transition is the table; the shell calls its rows split for speed (startStep, endStep,
-/// cancel, uncancel, waiterRefusedCancel). Here both are run on every state and every input of the
+/// cancel, uncancel, waiterAnswered). Here both are run on every state and every input of the
 /// lifecycle's domain (Lifecycle.states × Lifecycle.inputs), so the two cannot disagree anywhere.
 module Aio.Properties.TaskTableTests
 
@@ -21,7 +21,7 @@ let private split input s =
         let struct (s, _, commands) = TaskState.cancel m waiterDone s
         struct (s, commands)
     | Uncancel -> TaskState.uncancel s
-    | WaiterRefusedCancel m -> TaskState.waiterRefusedCancel m s
+    | WaiterAnswered(a, m) -> TaskState.waiterAnswered a m s
 
 [<Fact>]
 let ``the hot-path functions agree with the table on every state and input`` () =
@@ -37,14 +37,24 @@ let ``the hot-path functions agree with the table on every state and input`` () 
         ]
 
     Assert.True(disagreements.IsEmpty, String.concat "\n" disagreements)
-    Assert.Equal(30 * 31, List.length Lifecycle.states * List.length Lifecycle.inputs)
+    Assert.Equal(32 * 35, List.length Lifecycle.states * List.length Lifecycle.inputs)
 
 [<Fact>]
-let ``cancel answers accepted exactly when the task is not done`` () =
+let ``cancel answers accepted exactly when the task is not done and not passing a cancel on`` () =
     for s in Lifecycle.states do
         for waiterDone in [ false; true ] do
-            let struct (_, answer, _) = TaskState.cancel None waiterDone s
-            Assert.Equal((if TaskState.isDone s then CancelRefused else CancelAccepted), answer)
+            let struct (s', answer, commands) = TaskState.cancel None waiterDone s
+
+            let expected =
+                if TaskState.isDone s then CancelRefused
+                elif s.Forwarding then CancelCameBack
+                else CancelAccepted
+
+            Assert.Equal(expected, answer)
+            // Refused or come back: nothing changes.
+            if answer <> CancelAccepted then
+                Assert.Equal(s, s')
+                Assert.Equal(0, commands.Count)
 
 [<Fact>]
 let ``every move keeps the task invariant: suspended exactly while a wakeup is registered and no step queued`` () =

@@ -152,12 +152,18 @@ let rec private interpret w (t: TaskSim) (commands: Commands) =
             if runNow then
                 callSoon w (WakeJob(t.Id, waiter))
         | CancelWaiter m ->
-            match waiterOf t with
-            | FutureW f ->
-                let struct (s, completion) = FutureState.cancel m w.Futures.[f]
-                w.Futures.[f] <- s
-                scheduleCallbacks w (FutureW f) completion
-            | TaskW other -> cancelTask w (task w other) m |> ignore
+            // The waiter's answer goes back to the core, as LoopTask's CancelWaiter and CancelPropagation
+            // give it (the shell walks a chain of tasks in a loop; the answers are the same).
+            let accepted =
+                match waiterOf t with
+                | FutureW f ->
+                    let struct (s, completion) = FutureState.cancel m w.Futures.[f]
+                    w.Futures.[f] <- s
+                    scheduleCallbacks w (FutureW f) completion
+                    completion <> AlreadyDone
+                | TaskW other -> cancelTask w (task w other) m = CancelAccepted
+
+            apply w t (WaiterAnswered((if accepted then WaiterAccepted else WaiterRefused), m))
         | Finish e ->
             let struct (s, completion) =
                 match e with

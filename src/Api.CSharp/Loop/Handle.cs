@@ -93,11 +93,10 @@ public sealed class TimerHandle : Handle
 {
     private readonly object? _argument;
 
-    internal TimerHandle(Loop loop, double when, Delegate callback, object? argument, ExecutionContext? context)
+    internal TimerHandle(Loop loop, Delegate callback, object? argument, ExecutionContext? context)
         : base(callback, context)
     {
         Loop = loop;
-        When = when;
         _argument = argument;
     }
 
@@ -107,8 +106,11 @@ public sealed class TimerHandle : Handle
     public Loop Loop { get; }
 
     /// <summary>The absolute deadline, on the loop's clock (<see cref="Loop.Time"/>).</summary>
-    public double When { get; }
+    public double When => Key.Deadline;
 
+    // The queue's key, set as the core scheduled the timer (before anyone can see the handle); its
+    // deadline is the one asked for, so it is also When (a timer is the most numerous object of a
+    // sleeping workload, and one field fewer is 8 bytes a sleeper).
     internal TimerKey Key;
 }
 

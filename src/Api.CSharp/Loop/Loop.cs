@@ -170,7 +170,7 @@ public sealed partial class Loop : IDisposable
     private TimerHandle CallAt(double when, Delegate callback, object? argument, ExecutionContext? context)
     {
         if (double.IsNaN(when)) throw new ArgumentException("The deadline is NaN: pass a number of seconds.", nameof(when));
-        var handle = new TimerHandle(this, when, callback, argument, context);
+        var handle = new TimerHandle(this, callback, argument, context);
         var result = Scheduler.callAt(when, handle, _state, _timers);
         if (result.IsError) throw Closed();
         (_state, _timers, handle.Key) = result.ResultValue;

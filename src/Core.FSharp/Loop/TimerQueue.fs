@@ -29,12 +29,12 @@ type TimerKey =
 
 // One timer in a run: the key and the shell's payload side by side, so a run is one array.
 [<Struct>]
-type private TimerEntry<'T> = { Key: TimerKey; Item: 'T }
+type internal TimerEntry<'T> = { Key: TimerKey; Item: 'T }
 
 // A sorted array of timers of which the first Start have been popped. Arrays are never written
 // once built: popping moves Start in a new Run value and shares the array.
 [<Struct>]
-type private Run<'T> =
+type internal Run<'T> =
     {
         Items: TimerEntry<'T>[]
         Start: int
@@ -42,10 +42,12 @@ type private Run<'T> =
 
     member r.Count = r.Items.Length - r.Start
 
-// A class, not a struct: the loop state holds it in one reference, so copying the loop state on the
-// hot path (every call_soon) costs one write barrier for it, not one per field.
+// A struct: adding a timer builds a new queue value, and as a class that was a 64-byte object per
+// timer (and per pop). The loop state no longer holds it (the shell keeps it beside LoopState and
+// passes it only to the calls about timers), so call_soon never copies it.
+[<Struct>]
 type TimerQueue<'T> =
-    private
+    internal
         {
             // Not yet sorted, newest first; never holds a cancelled timer (cancelling sorts them first).
             Incoming: TimerEntry<'T> list

@@ -65,7 +65,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         var (state, commands) = eager && loop.IsRunning ? TaskState.createEager<Future>() : TaskState.create<Future>();
         _state = state;
         loop.Tasks.Register(this);
-        Interpret(commands, state.Phase);
+        Interpret(commands);
     }
 
     /// <inheritdoc />
@@ -184,8 +184,8 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
             throw new InvalidOperationException($"Cancelling {this} came back to it through the futures it awaits: tasks that await each other in a cycle cannot be cancelled (CPython raises RecursionError here). Break the cycle first, for example by cancelling a future one of them awaits.");
         _state = state;
         // The cancel of a task this one awaits is the walk's next step, not a deeper call.
-        if (commands.Count == 1 && commands.First.IsCancelWaiter && state.Phase.waiter is ITaskStepper next) deeper = next;
-        else Interpret(commands, state.Phase);
+        if (commands.Count == 1 && commands.First.IsCancelWaiter && commands.Waiter is ITaskStepper next) deeper = next;
+        else Interpret(commands);
         return answer.IsCancelAccepted;
     }
 
@@ -232,21 +232,21 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         Apply(TaskState.startStep(input, _state));
     }
 
-    private void Apply((TaskState<Future> State, Commands Commands) transition)
+    private void Apply((TaskState<Future> State, Commands<Future> Commands) transition)
     {
         _state = transition.State;
-        Interpret(transition.Commands, transition.State.Phase);
+        Interpret(transition.Commands);
     }
 
-    // The waiter commands act on the waiter of the phase the transition decided, taken from the decision
-    // itself: a first command that runs user code (a step) may change _state before the second runs.
-    private void Interpret(Commands commands, TaskPhase<Future> decided)
+    // The waiter commands act on the waiter the transition named beside them: nothing is read back from
+    // _state, which a first command that runs user code (a step) may change before the second runs.
+    private void Interpret(Commands<Future> commands)
     {
-        if (commands.Count > 0) Do(commands.First, decided);
-        if (commands.Count > 1) Do(commands.Second, decided);
+        if (commands.Count > 0) Do(commands.First, commands.Waiter);
+        if (commands.Count > 1) Do(commands.Second, commands.Waiter);
     }
 
-    private void Do(TaskCommand command, TaskPhase<Future> decided)
+    private void Do(TaskCommand command, Future waiter)
     {
         // By tag: one integer switch instead of a chain of type tests on the hot path.
         switch (command.Tag)
@@ -261,10 +261,10 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
                 RunEagerly();
                 break;
             case TaskCommand.Tags.AddWakeup:
-                decided.waiter!.AddTaskWakeup(this);
+                waiter.AddTaskWakeup(this);
                 break;
             case TaskCommand.Tags.CancelWaiter:
-                CancelWaiter(((TaskCommand.CancelWaiter)command).message, decided.waiter!);
+                CancelWaiter(((TaskCommand.CancelWaiter)command).message, waiter);
                 break;
             case TaskCommand.Tags.Finish:
                 Finish(((TaskCommand.Finish)command).Item);

@@ -66,11 +66,12 @@ type TaskState<'W> =
     }
 
 [<Struct>]
-type Commands =
+type Commands<'W> =
     {
         Count: int
         First: TaskCommand
         Second: TaskCommand
+        Waiter: 'W
     }
 
     member c.ToList() =
@@ -108,21 +109,47 @@ type private CachedCommands() =
 
 module TaskState =
 
-    let private none: Commands =
+    let private none<'W> : Commands<'W> =
         {
             Count = 0
             First = Unchecked.defaultof<_>
             Second = Unchecked.defaultof<_>
+            Waiter = Unchecked.defaultof<_>
         }
 
-    let private one (c: TaskCommand) : Commands =
+    let private one (c: TaskCommand) : Commands<'W> =
         {
             Count = 1
             First = c
             Second = Unchecked.defaultof<_>
+            Waiter = Unchecked.defaultof<_>
         }
 
-    let private two (a: TaskCommand) (b: TaskCommand) : Commands = { Count = 2; First = a; Second = b }
+    // The waiter commands name their waiter in the transition's output, beside them: the commands
+    // themselves stay shared values, so suspending allocates nothing.
+    let private addWakeup (waiter: 'W) : Commands<'W> =
+        {
+            Count = 1
+            First = CachedCommands.AddWakeup
+            Second = Unchecked.defaultof<_>
+            Waiter = waiter
+        }
+
+    let private cancelWaiter (waiter: 'W) (message: string option) : Commands<'W> =
+        {
+            Count = 1
+            First = CancelWaiter message
+            Second = Unchecked.defaultof<_>
+            Waiter = waiter
+        }
+
+    let private addWakeupAndCancel (waiter: 'W) (message: string option) : Commands<'W> =
+        {
+            Count = 2
+            First = CachedCommands.AddWakeup
+            Second = CancelWaiter message
+            Waiter = waiter
+        }
 
     let private wakeSucceeded = WakeFrom WaiterSucceeded
     let private wakeFailed = WakeFrom WaiterFailed
@@ -155,7 +182,7 @@ module TaskState =
         | ItselfAsWaiter -> suspendedItself
         | OtherLoopWaiter -> suspendedOtherLoop
 
-    let create () : struct (TaskState<'W> * Commands) =
+    let create () : struct (TaskState<'W> * Commands<'W>) =
         {
             Phase = NotStarted
             CancelRequests = 0
@@ -165,7 +192,7 @@ module TaskState =
         },
         one CachedCommands.ScheduleGo
 
-    let createEager () : struct (TaskState<'W> * Commands) =
+    let createEager () : struct (TaskState<'W> * Commands<'W>) =
         {
             Phase = Running
             CancelRequests = 0
@@ -208,7 +235,7 @@ module TaskState =
     // The rare rows live in functions of their own, kept out of line: one function holding every
     // row needs a stack frame of every row's temporaries, zeroed on each call of the common ones.
     [<MethodImpl(MethodImplOptions.NoInlining)>]
-    let private illegalStart (input: StepInput) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+    let private illegalStart (input: StepInput) (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
         illegal s (StepStarts input)
 
     [<MethodImpl(MethodImplOptions.NoInlining)>]
@@ -216,7 +243,7 @@ module TaskState =
         (stepEnd: StepEnd)
         (waiter: 'W voption)
         (s: TaskState<'W>)
-        : struct (TaskState<'W> * Commands) =
+        : struct (TaskState<'W> * Commands<'W>) =
         match s.Phase, stepEnd, waiter with
         | Running, SuspendedOn _, ValueNone -> raise (IllegalTaskTransition("Running", "await without a waiter"))
         | _ -> illegal s (StepEnds(stepEnd, waiter))
@@ -227,7 +254,7 @@ module TaskState =
         (input: StepInput)
         (interruptible: bool)
         (s: TaskState<'W>)
-        : struct (TaskState<'W> * Commands) =
+        : struct (TaskState<'W> * Commands<'W>) =
         let resume, s =
             if s.MustCancel && interruptible then
                 let r =
@@ -250,10 +277,10 @@ module TaskState =
 
     // startStep's common row, out of line for the reason given at endStep's rows below.
     [<MethodImpl(MethodImplOptions.NoInlining)>]
-    let private resumed (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+    let private resumed (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
         struct ({ s with Phase = Running }, one CachedCommands.RunSend)
 
-    let startStep (input: StepInput) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+    let startStep (input: StepInput) (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
         // The input is looked at once: a union of three cases is told apart by type tests, one per case
         // tried, and this is every step's first question.
         let struct (allowed, interruptible, fault) =
@@ -278,7 +305,7 @@ module TaskState =
             resumed s
 
     [<MethodImpl(MethodImplOptions.NoInlining)>]
-    let private ended (stepEnd: StepEnd) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+    let private ended (stepEnd: StepEnd) (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
         match stepEnd with
         | Returned when s.MustCancel ->
             struct ({ s with
@@ -302,35 +329,35 @@ module TaskState =
         | _ -> struct ({ s with Phase = Scheduled }, one (ScheduleStep(Fault WaiterOfOtherLoop)))
 
     [<MethodImpl(MethodImplOptions.NoInlining)>]
-    let private suspendedCancelling (waiter: 'W) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+    let private suspendedCancelling (waiter: 'W) (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
         // A self-cancel during the step: the waiter is cancelled at once, so even a long sleep raises.
         struct ({ s with
                     Phase = Suspended(waiter, true)
                     MustCancel = false
                     Forwarding = true
                 },
-                two CachedCommands.AddWakeup (CancelWaiter s.CancelMessage))
+                addWakeupAndCancel waiter s.CancelMessage)
 
     // The common rows of endStep, each in a function of its own: a struct result built in a branch
     // takes stack temporaries, the JIT gives every branch its own and zeroes them all on entry, so with
     // the rows inline every step zeroed over 400 bytes of stack (measured: half of the two transitions'
     // 65 ns).
     [<MethodImpl(MethodImplOptions.NoInlining)>]
-    let private yielded (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+    let private yielded (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
         struct ({ s with Phase = Scheduled }, one CachedCommands.ScheduleGo)
 
     [<MethodImpl(MethodImplOptions.NoInlining)>]
-    let private parked (waiter: 'W) (interruptible: bool) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+    let private parked (waiter: 'W) (interruptible: bool) (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
         struct ({ s with
                     Phase = Suspended(waiter, interruptible)
                 },
-                one CachedCommands.AddWakeup)
+                addWakeup waiter)
 
     [<MethodImpl(MethodImplOptions.NoInlining)>]
-    let private returned (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+    let private returned (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
         struct ({ s with Phase = Done }, one CachedCommands.FinishReturned)
 
-    let endStep (stepEnd: StepEnd) (waiter: 'W voption) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+    let endStep (stepEnd: StepEnd) (waiter: 'W voption) (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
         if not s.Phase.IsRunning then
             illegalEnd stepEnd waiter s
         else
@@ -350,17 +377,17 @@ module TaskState =
         (message: string option)
         (waiterDone: bool)
         (s: TaskState<'W>)
-        : struct (TaskState<'W> * CancelAnswer * Commands) =
+        : struct (TaskState<'W> * CancelAnswer * Commands<'W>) =
         match s.Phase with
         | Done -> struct (s, CancelRefused, none)
         | _ when s.Forwarding -> struct (s, CancelCameBack, none)
-        | Suspended(_, true) when not waiterDone ->
+        | Suspended(waiter, true) when not waiterDone ->
             struct ({ s with
                         CancelRequests = s.CancelRequests + 1
                         Forwarding = true
                     },
                     CancelAccepted,
-                    one (CancelWaiter message))
+                    cancelWaiter waiter message)
         | _ ->
             struct ({ s with
                         CancelRequests = s.CancelRequests + 1
@@ -370,7 +397,7 @@ module TaskState =
                     CancelAccepted,
                     none)
 
-    let uncancel (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+    let uncancel (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
         if s.CancelRequests > 0 then
             let n = s.CancelRequests - 1
 
@@ -386,7 +413,7 @@ module TaskState =
         (answer: WaiterAnswer)
         (message: string option)
         (s: TaskState<'W>)
-        : struct (TaskState<'W> * Commands) =
+        : struct (TaskState<'W> * Commands<'W>) =
         match s.Phase, answer with
         | Suspended _, WaiterRefused when s.Forwarding ->
             struct ({ s with
@@ -405,7 +432,7 @@ module TaskState =
     // every row that delivers a cancellation clears it. The functions above (startStep, endStep, cancel,
     // uncancel, waiterAnswered) are the same rows split for the hot path; a test checks that they
     // agree with this table on every state and input.
-    let transition (input: TaskInput<'W>) (s: TaskState<'W>) : struct (TaskState<'W> * Commands) =
+    let transition (input: TaskInput<'W>) (s: TaskState<'W>) : struct (TaskState<'W> * Commands<'W>) =
         let m = s.CancelMessage
 
         let delivered phase =
@@ -424,12 +451,12 @@ module TaskState =
         // A cancel that reaches a task while it is still passing one to its waiter came round a cycle of
         // tasks awaiting each other: nothing changes, and the shell raises (CPython's RecursionError).
         | _, CancelRequested _ when s.Forwarding -> struct (s, none)
-        | Suspended(_, true), CancelRequested(msg, false) ->
+        | Suspended(w, true), CancelRequested(msg, false) ->
             struct ({ s with
                         CancelRequests = s.CancelRequests + 1
                         Forwarding = true
                     },
-                    one (CancelWaiter msg))
+                    cancelWaiter w msg)
         | _, CancelRequested(msg, _) ->
             struct ({ s with
                         CancelRequests = s.CancelRequests + 1
@@ -478,11 +505,11 @@ module TaskState =
             struct ({ delivered (Suspended(w, true)) with
                         Forwarding = true
                     },
-                    two CachedCommands.AddWakeup (CancelWaiter m))
+                    addWakeupAndCancel w m)
         | Running, StepEnds(SuspendedOn OrdinaryWaiter, ValueSome w) ->
-            struct ({ s with Phase = Suspended(w, true) }, one CachedCommands.AddWakeup)
+            struct ({ s with Phase = Suspended(w, true) }, addWakeup w)
         | Running, StepEnds(SuspendedOn UninterruptibleWaiter, ValueSome w) ->
-            struct ({ s with Phase = Suspended(w, false) }, one CachedCommands.AddWakeup)
+            struct ({ s with Phase = Suspended(w, false) }, addWakeup w)
         | Running, StepEnds(SuspendedOn ItselfAsWaiter, _) ->
             struct ({ s with Phase = Scheduled }, one (ScheduleStep(Fault AwaitedItself)))
         | Running, StepEnds(SuspendedOn OtherLoopWaiter, _) ->

@@ -79,11 +79,11 @@ type TaskCommand =
     /// SEMANTICS §3.8); the task that called create_task is current again afterwards.
     | RunEagerly
 
-    /// waiter.add_done_callback(wakeup), for the waiter of the phase the transition ends in. The
-    /// waiter is named by the phase, not the command, so that this command is one shared value.
+    /// waiter.add_done_callback(wakeup), for the transition's `Commands.Waiter` (named there, beside
+    /// the command, so that this command is one shared value).
     | AddWakeup
 
-    /// waiter.cancel(message), for the waiter of the phase. A plain future or task that is pending
+    /// waiter.cancel(message), for the transition's `Commands.Waiter`. A plain future or task that is pending
     /// accepts; a waiter that declines (a gather whose children have all finished) is reported back
     /// as `WaiterAnswered WaiterRefused`. The task is Forwarding until the answer comes.
     | CancelWaiter of message: string option
@@ -126,14 +126,18 @@ type TaskState<'W> =
         Forwarding: bool
     }
 
-/// The commands of one transition, in order: at most two, held inline so that the hot path (a step
-/// that yields, resumes or suspends) allocates nothing.
+/// The commands of one transition, in order, and their operand: at most two, held inline so that the
+/// hot path (a step that yields, resumes or suspends) allocates nothing.
 [<Struct>]
-type Commands =
+type Commands<'W> =
     {
         Count: int
         First: TaskCommand
         Second: TaskCommand
+
+        /// The waiter AddWakeup and CancelWaiter act on (the default when neither is among the
+        /// commands): the shell reads it here, not from any phase.
+        Waiter: 'W
     }
 
     member ToList: unit -> TaskCommand list
@@ -197,10 +201,10 @@ module TaskState =
     val suspendedOn: kind: WaiterKind -> StepEnd
 
     /// create_task: the first step is scheduled at once (laziness is the coroutine's).
-    val create: unit -> struct (TaskState<'W> * Commands)
+    val create: unit -> struct (TaskState<'W> * Commands<'W>)
 
     /// create_task with eager start on a running loop: the first step runs inside the call.
-    val createEager: unit -> struct (TaskState<'W> * Commands)
+    val createEager: unit -> struct (TaskState<'W> * Commands<'W>)
 
     /// The phase's name, as the lifecycle diagram and error messages show it.
     val phaseName: p: TaskPhase<'W> -> string
@@ -211,10 +215,10 @@ module TaskState =
     /// A queued step starts (SEMANTICS §3.2 steps 1–3): a pending cancel replaces the incoming
     /// input, except an incoming cancellation, whose message is kept (the first message wins).
     /// Allowed: a first step (Go) from NotStarted; Go or a fault from Scheduled; a wakeup from Suspended.
-    val startStep: input: StepInput -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
+    val startStep: input: StepInput -> s: TaskState<'W> -> struct (TaskState<'W> * Commands<'W>)
 
     /// The coroutine handed control back (SEMANTICS §3.2 step 4). Allowed only while Running.
-    val endStep: stepEnd: StepEnd -> waiter: 'W voption -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
+    val endStep: stepEnd: StepEnd -> waiter: 'W voption -> s: TaskState<'W> -> struct (TaskState<'W> * Commands<'W>)
 
     /// cancel(msg) (SEMANTICS §3.4): a waiter that is not done is cancelled (and accepts); otherwise
     /// the request waits as a pending cancel. The answer is refused only once the task is done, and
@@ -223,22 +227,22 @@ module TaskState =
         message: string option ->
         waiterDone: bool ->
         s: TaskState<'W> ->
-            struct (TaskState<'W> * CancelAnswer * Commands)
+            struct (TaskState<'W> * CancelAnswer * Commands<'W>)
 
     /// uncancel(): reaching 0 withdraws a request not yet handed to a waiter (CPython 3.13).
-    val uncancel: s: TaskState<'W> -> struct (TaskState<'W> * Commands)
+    val uncancel: s: TaskState<'W> -> struct (TaskState<'W> * Commands<'W>)
 
     /// The waiter answered the cancel the task passed on with `CancelWaiter message`: the forwarding
     /// ends, and a refused request stays with the task as a pending cancel. Allowed only while Forwarding.
     val waiterAnswered:
-        answer: WaiterAnswer -> message: string option -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
+        answer: WaiterAnswer -> message: string option -> s: TaskState<'W> -> struct (TaskState<'W> * Commands<'W>)
 
     /// The transition table (SEMANTICS §3), one match in row order, with the task invariant at its
     /// head: Suspended ⇔ a wakeup is registered and no step is queued. startStep, endStep, cancel,
     /// uncancel and waiterAnswered are its rows split for the hot path, checked against it on every
     /// state and input; the property suite, the diagram and docs/task-lifecycle.md are drawn from it.
     /// An input no row names raises IllegalTaskTransition.
-    val transition: input: TaskInput<'W> -> s: TaskState<'W> -> struct (TaskState<'W> * Commands)
+    val transition: input: TaskInput<'W> -> s: TaskState<'W> -> struct (TaskState<'W> * Commands<'W>)
 
     /// True once the task reached its terminal phase.
     val isDone: s: TaskState<'W> -> bool

@@ -6,10 +6,18 @@ module Aio.Properties.TaskTableTests
 open Xunit
 open Aio.Core
 
-let private run (f: unit -> struct (TaskState<Lifecycle.W> * Commands)) =
+let private usesWaiter =
+    List.exists (function
+        | AddWakeup
+        | CancelWaiter _ -> true
+        | _ -> false)
+
+// The new state, the commands, and the waiter named beside them when a waiter command needs one.
+let private run (f: unit -> struct (TaskState<Lifecycle.W> * Commands<Lifecycle.W>)) =
     try
         let struct (s, commands) = f ()
-        Ok(s, commands.ToList())
+        let list = commands.ToList()
+        Ok(s, list, (if usesWaiter list then Some commands.Waiter else None))
     with IllegalTaskTransition(phase, input) ->
         Error(phase, input)
 
@@ -63,7 +71,7 @@ let ``every move keeps the task invariant: suspended exactly while a wakeup is r
         for i in Lifecycle.inputs do
             match run (fun () -> TaskState.transition i s) with
             | Error _ -> ()
-            | Ok(s', commands) ->
+            | Ok(s', commands, _) ->
                 let addsWakeup = commands |> List.contains AddWakeup
 
                 let queuesStep =
@@ -77,3 +85,16 @@ let ``every move keeps the task invariant: suspended exactly while a wakeup is r
                 | Running, Scheduled -> Assert.True(queuesStep && not addsWakeup, sprintf "%A on %A" i s)
                 | p, p' when p = p' -> Assert.False(addsWakeup || queuesStep, sprintf "%A on %A keeps %A" i s p)
                 | _ -> Assert.False(addsWakeup || queuesStep, sprintf "%A on %A" i s)
+
+[<Fact>]
+let ``every waiter command names, beside it, the waiter the task is suspended on`` () =
+    for s in Lifecycle.states do
+        for i in Lifecycle.inputs do
+            match run (fun () -> TaskState.transition i s) with
+            | Ok(s', _, Some waiter) ->
+                Assert.False(isNull (box waiter), sprintf "%A on %A names no waiter" i s)
+
+                match s'.Phase with
+                | Suspended(w, _) -> Assert.Equal(w, waiter)
+                | p -> Assert.Fail(sprintf "%A on %A: a waiter command in phase %A" i s p)
+            | _ -> ()

@@ -129,13 +129,8 @@ let private scheduleCallbacks w waiter (completion: Completion<int>) =
     | AlreadyDone -> ()
     | RefusedLoopClosed -> failwith "the task world never closes its loop"
 
-// The waiter commands act on the waiter of the phase the transition ended in.
-let private waiterOf (t: TaskSim) =
-    match t.State.Phase with
-    | Suspended(waiter, _) -> waiter
-    | phase -> failwithf "a waiter command in phase %s" (TaskState.phaseName phase)
-
-let rec private interpret w (t: TaskSim) (commands: Commands) =
+// The waiter commands act on the waiter the transition names beside them, as LoopTask.Interpret reads it.
+let rec private interpret w (t: TaskSim) (commands: Commands<Waiter>) =
     for c in commands.ToList() do
         match c with
         | ScheduleStep input ->
@@ -145,7 +140,7 @@ let rec private interpret w (t: TaskSim) (commands: Commands) =
         // The task world creates lazy tasks only; eager creation is driven by the shell's tests.
         | RunEagerly -> runCoroutine w t Send
         | AddWakeup ->
-            let waiter = waiterOf t
+            let waiter = commands.Waiter
             let struct (s, runNow) = FutureState.addCallback t.Id (futureOf w waiter)
             setFutureOf w waiter s
 
@@ -155,7 +150,7 @@ let rec private interpret w (t: TaskSim) (commands: Commands) =
             // The waiter's answer goes back to the core, as LoopTask's CancelWaiter and CancelPropagation
             // give it (the shell walks a chain of tasks in a loop; the answers are the same).
             let accepted =
-                match waiterOf t with
+                match commands.Waiter with
                 | FutureW f ->
                     let struct (s, completion) = FutureState.cancel m w.Futures.[f]
                     w.Futures.[f] <- s

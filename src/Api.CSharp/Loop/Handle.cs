@@ -18,20 +18,25 @@ public class Handle : ILoopEntry
     // Action (no argument), Action<object?> (an internal callback and its argument) or Action<Future>
     // (a done callback; the argument is the future).
     private readonly Delegate _callback;
-    private readonly ExecutionContext? _context;
     private HandleLife _life = HandleLife.Queued;
 
-    // No reference to the loop and no argument: a handle is the per-callback allocation of call_soon,
-    // and only a timer needs its loop (to leave the timer queue when cancelled); handles with an
-    // argument are ArgumentHandle or TimerHandle.
-    internal Handle(Delegate callback, ExecutionContext? context)
-    {
-        _callback = callback;
-        _context = context;
-    }
+    // No reference to the loop, no argument and no context: a handle is the per-callback allocation of
+    // call_soon (32 bytes), which a batch of callbacks keeps alive until it runs. Only a timer needs its
+    // loop (to leave the timer queue when cancelled); handles with an argument are ArgumentHandle or
+    // TimerHandle; one scheduled from a non-default ExecutionContext is a ContextHandle.
+    internal Handle(Delegate callback) => _callback = callback;
+
+    // call_soon's handle for the context captured with the callback: the default context (the usual
+    // case) needs no field for it.
+    internal static Handle For(Action callback, ExecutionContext? context) =>
+        ReferenceEquals(context, InContext.Default) ? new Handle(callback) : new ContextHandle(callback, context);
 
     // What the callback is called with; null for a plain Action.
     private protected virtual object? Argument => null;
+
+    // The ExecutionContext captured when the callback was scheduled (null: flow was suppressed, so the
+    // callback runs in whatever context the loop's thread has).
+    private protected virtual ExecutionContext? Context => InContext.Default;
 
     /// <summary>True once <see cref="Cancel"/> was called before the callback ran.</summary>
     public bool Cancelled => HandleState.isCancelled(_life);
@@ -58,7 +63,7 @@ public class Handle : ILoopEntry
     internal void Run()
     {
         _life = HandleState.run(_life);
-        InContext.Run(_context, s_invoke, this);
+        InContext.Run(Context, s_invoke, this);
     }
 
     bool ILoopEntry.ShouldRun => ShouldRun;
@@ -92,15 +97,19 @@ public class Handle : ILoopEntry
 public sealed class TimerHandle : Handle
 {
     private readonly object? _argument;
+    private readonly ExecutionContext? _context;
 
     internal TimerHandle(Loop loop, Delegate callback, object? argument, ExecutionContext? context)
-        : base(callback, context)
+        : base(callback)
     {
         Loop = loop;
         _argument = argument;
+        _context = context;
     }
 
     private protected override object? Argument => _argument;
+
+    private protected override ExecutionContext? Context => _context;
 
     /// <summary>The loop this timer is scheduled on.</summary>
     public Loop Loop { get; }
@@ -115,7 +124,15 @@ public sealed class TimerHandle : Handle
 }
 
 // A ready callback called with an argument: a future's done callback (called with the future).
-internal sealed class ArgumentHandle(Delegate callback, object argument, ExecutionContext? context) : Handle(callback, context)
+internal sealed class ArgumentHandle(Delegate callback, object argument, ExecutionContext? context) : Handle(callback)
 {
     private protected override object? Argument => argument;
+
+    private protected override ExecutionContext? Context => context;
+}
+
+// A call_soon callback scheduled from a context of its own (an AsyncLocal set): it runs in that context.
+internal sealed class ContextHandle(Action callback, ExecutionContext? context) : Handle(callback)
+{
+    private protected override ExecutionContext? Context => context;
 }

@@ -158,11 +158,7 @@ public sealed partial class Loop
         {
             for (; number < last; number++)
             {
-                // The ring may grow while callbacks run: take the slot from the current one each time.
-                var slot = (int)(number & (_ring.Length - 1));
-                ref var entry = ref _ring[slot].Entry;
-                var handle = entry!;
-                entry = null;
+                var handle = _ready.Take(number);
                 if (handle.ShouldRun) RunGuarded(handle);
             }
         }
@@ -289,7 +285,7 @@ public sealed partial class Loop
         var closed = Scheduler.close(_state, _timers);
         if (closed.IsError) throw Refused(closed.ErrorValue);
         (_state, _timers) = closed.ResultValue;
-        Array.Clear(_ring);
+        _ready.Clear(_state.Ready.Tail);
         while (_inbox.TryDequeue(out _)) { }
         _providerWake?.Dispose();
         DeliverFinalizerReports();

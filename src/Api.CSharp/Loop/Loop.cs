@@ -128,7 +128,7 @@ public sealed partial class Loop : IDisposable
     {
         ArgumentNullException.ThrowIfNull(callback);
         CheckThread();
-        var handle = new Handle(callback, ExecutionContext.Capture());
+        var handle = Handle.For(callback, ExecutionContext.Capture());
         CallSoonInternal(handle);
         return handle;
     }
@@ -187,7 +187,7 @@ public sealed partial class Loop : IDisposable
     {
         ArgumentNullException.ThrowIfNull(callback);
         if (IsClosed) throw Closed();
-        var handle = new Handle(callback, ExecutionContext.Capture());
+        var handle = Handle.For(callback, ExecutionContext.Capture());
         _inbox.Enqueue(handle);
         Volatile.Write(ref _posted, 1);
         _signal.Set();
@@ -213,31 +213,9 @@ public sealed partial class Loop : IDisposable
 
     internal void Unschedule(TimerHandle handle) => _timers = Scheduler.cancelTimer(handle.Key, _state, _timers);
 
-    // The ready entries (handles, and tasks due for a step), kept under their entry numbers (the core holds only the numbers).
-    // A power-of-two ring: an entry's slot is its number masked, so appending and popping never move
-    // anything; it doubles when the queue outgrows it. Slots are structs so that storing an entry
-    // skips the covariance check an interface-typed array makes on every store.
-    private Slot[] _ring = new Slot[64];
+    private readonly ReadyEntries _ready = new();
 
-    private struct Slot
-    {
-        public ILoopEntry? Entry;
-    }
-
-    private void Store(long number, ILoopEntry handle)
-    {
-        if (number - _state.Ready.Head >= _ring.Length) Grow(number);
-        _ring[number & (_ring.Length - 1)].Entry = handle;
-    }
-
-    // Moves the entries stored so far (numbers Head up to the one being stored) into a ring twice as big.
-    private void Grow(long upTo)
-    {
-        var bigger = new Slot[_ring.Length * 2];
-        for (var n = _state.Ready.Head; n < upTo; n++)
-            bigger[n & (bigger.Length - 1)] = _ring[n & (_ring.Length - 1)];
-        _ring = bigger;
-    }
+    private void Store(long number, ILoopEntry handle) => _ready.Store(number, handle);
 
     private static InvalidOperationException Closed() => new("Event loop is closed");
 

@@ -111,6 +111,44 @@ public class LoopBehaviourTests
         Assert.False(b.Done);
     }
 
+    // The ready entries live in segments of 1,024: a batch across many of them, callbacks that schedule
+    // more while it runs, a fatal exception that leaves the rest of a batch for the next run in the
+    // middle of a segment, and the order is FIFO throughout.
+    [Fact]
+    public void CallSoon_BatchesAcrossManySegments_RunInOrder_AndAnInterruptedBatchResumesWhereItStopped()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var order = new List<int>();
+        const int n = 5_000;
+        for (var i = 0; i < n; i++)
+        {
+            var k = i;
+            loop.CallSoon(() =>
+            {
+                order.Add(k);
+                if (k % 3 == 0) loop.CallSoon(() => order.Add(n + k));
+            });
+        }
+        var fatal = new OutOfMemoryException("simulated");
+        var thrown = false;
+        loop.CallSoon(() => order.Add(-1));
+        loop.CallSoon(() =>
+        {
+            if (thrown) return;
+            thrown = true;
+            throw fatal;
+        });
+        loop.CallSoon(() => order.Add(-2));
+        Assert.Same(fatal, Assert.Throws<OutOfMemoryException>(() => loop.RunForever()));
+        Assert.Equal(Enumerable.Range(0, n).Append(-1), order);
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        // The rest of the first batch, then what it scheduled, then the stop's batch.
+        var expected = Enumerable.Range(0, n).Append(-1).Append(-2).Concat(Enumerable.Range(0, n).Where(k => k % 3 == 0).Select(k => n + k));
+        Assert.Equal(expected, order);
+        loop.Close();
+    }
+
     // The cycle is the core's finding (a task still passing a cancel on is reached again), so it is found
     // at any length, and every task on the way stops forwarding: the next cancel finds the cycle again
     // rather than a task stuck half-way.

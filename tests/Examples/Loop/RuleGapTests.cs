@@ -206,6 +206,29 @@ public class RuleGapTests
         loop.Close();
     }
 
+    // §2.3: call_soon runs its callback in the context captured when it was scheduled: one scheduled
+    // with a value set sees it, and one scheduled from the default context sees none, even though the
+    // loop's thread has a value of its own while it runs them.
+    [Fact]
+    public void CallSoon_RunsInTheContextCapturedWhenScheduled_DefaultOneIncluded()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var seen = new List<string>();
+        s_value.Value = "scheduler";
+        loop.CallSoon(() => seen.Add($"set: {s_value.Value ?? "none"}"));
+        // A thread nothing flowed into schedules from the default context.
+        var thread = new Thread(() => loop.CallSoonThreadsafe(() => seen.Add($"default: {s_value.Value ?? "none"}")));
+        thread.UnsafeStart();
+        thread.Join();
+        s_value.Value = "loop thread";
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        Assert.Equal(["set: scheduler", "default: none"], seen);
+        Assert.Equal("loop thread", s_value.Value);
+        s_value.Value = null;
+        loop.Close();
+    }
+
     // §3.1: a task's first step runs in the context captured when the task was created.
     [Fact]
     public void Task_RunsInTheContextCapturedAtItsCreation_NotItsCreatorsLaterOne()

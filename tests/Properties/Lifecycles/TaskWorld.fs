@@ -55,6 +55,8 @@ type WorldEvent =
     | CoroutineEnded of task: int * How
     | TaskFinal of task: int * FutureState<unit, int>
     | WaiterDone of Waiter * iteration: int64
+    /// The history's next operation begins (lets a trace of the real shell be lined up with this one).
+    | OpStarts of WorldOp
 
 type TaskSim =
     {
@@ -386,6 +388,8 @@ let run (ops: WorldOp list) =
         }
 
     for op in ops do
+        emit w (OpStarts op)
+
         match op with
         | CreateTask script ->
             let id = w.Tasks.Length

@@ -16,21 +16,6 @@ type TimerKey =
 
     override GetHashCode: unit -> int
 
-/// One timer in a run: the key and the shell's payload side by side, so a run is one array.
-[<Struct>]
-type internal TimerEntry<'T> = { Key: TimerKey; Item: 'T }
-
-/// A sorted array of timers of which the first Start have been popped; the array is never written
-/// once built.
-[<Struct>]
-type internal Run<'T> =
-    {
-        Items: TimerEntry<'T>[]
-        Start: int
-    }
-
-    member Count: int
-
 /// A persistent min-queue of timers ordered by TimerKey, built for the loop's pattern: many timers
 /// added in one iteration, popped in deadline order in batches.
 ///
@@ -44,19 +29,8 @@ type internal Run<'T> =
 /// the head of its run, so no run starts with a cancelled timer and the earliest timer is always
 /// live (SEMANTICS §1.2 step 1 holds by construction); when cancelled timers outnumber live ones,
 /// the runs are rebuilt without them, so a storm of cancelled long timers does not pin memory.
-///
-/// A struct, so that adding a timer allocates no new queue object; its fields are the core's own.
-[<Struct>]
-type TimerQueue<'T> =
-    internal
-        {
-            Incoming: TimerEntry<'T> list
-            IncomingCount: int
-            IncomingMin: TimerKey
-            Runs: Run<'T> list
-            Live: int
-            Cancelled: Set<int64>
-        }
+[<Sealed>]
+type TimerQueue<'T>
 
 module TimerQueue =
 

@@ -7,7 +7,8 @@ namespace Aio;
 // does by calling each waiter's cancel() in turn. Here the chain is walked in a loop instead of by nested
 // calls, so a chain of a million tasks is cancelled without growing the stack, in CPython's order at any
 // depth: each task takes the request on the way down (the core decides, and marks it Forwarding), the
-// innermost waiter is cancelled, and the answers go back up, innermost first. The core also decides what a
+// innermost waiter is cancelled, and the answers go back up, innermost first; then each task's
+// CancellationToken is cancelled, innermost first. The core also decides what a
 // cycle is: a cancel that reaches a task still Forwarding came back round, and is refused.
 internal static class CancelPropagation
 {
@@ -42,13 +43,20 @@ internal static class CancelPropagation
             path.RemoveRange(bottom, path.Count - bottom);
             throw;
         }
-        path[^1].Task.CancelTaken();
-        for (var i = path.Count - 2; i >= bottom; i--)
-        {
+        // Every answer first, then the tasks' CancellationTokens, innermost first: a token's callbacks are
+        // user code, which may cancel one of these tasks again (not a cycle, once no task is forwarding)
+        // or raise a fatal exception out of the loop's handler (which must not leave any task forwarding).
+        var top = path.Count;
+        for (var i = top - 2; i >= bottom; i--)
             path[i].Task.CancelAnswered(path[i + 1].Accepted ? WaiterAnswer.WaiterAccepted : WaiterAnswer.WaiterRefused, message);
-            path[i].Task.CancelTaken();
+        try
+        {
+            for (var i = top - 1; i >= bottom; i--) path[i].Task.CancelTaken();
         }
-        path.RemoveRange(bottom, path.Count - bottom);
+        finally
+        {
+            path.RemoveRange(bottom, path.Count - bottom);
+        }
         return true;
     }
 }

@@ -173,6 +173,56 @@ public class LoopBehaviourTests
         Assert.All(tasks, t => Assert.False(t.Done));
     }
 
+    // A task's CancellationToken is cancelled once every task on the way has its answer: a token callback
+    // that cancels the outer task again is an ordinary second cancel, not a cycle.
+    [Fact]
+    public void LoopTask_TokenCallbackOfAnInnerTaskCancelsTheOuterOne_IsASecondCancelNotACycle()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        var reports = CollectReports(loop);
+        var never = loop.CreateFuture<int>();
+        LoopTask<int> outer = null!;
+
+        async Coroutine<int> Link(Future<int> next) => await next + 1;
+
+        var inner = loop.CreateTask(Link(never), name: "inner");
+        outer = loop.CreateTask(Link(inner), name: "outer");
+        inner.CancellationToken.Register(() => outer.Cancel("again"));
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        Assert.True(outer.Cancel("first"));
+        Assert.Empty(reports);
+        Assert.Equal(2, outer.Cancelling());
+        Assert.Equal(2, inner.Cancelling());
+        var error = Assert.Throws<CancelledException>(() => loop.RunUntilComplete(outer));
+        Assert.Equal("first", error.CancelMessage);
+    }
+
+    // A fatal exception out of a token callback's report leaves Cancel(), and no task on the way is left
+    // passing the cancel on: both can be cancelled again, and both end cancelled.
+    [Fact]
+    public void LoopTask_FatalExceptionFromATokenCallbacksReport_LeavesNoTaskForwarding()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        var fatal = new ThreadInterruptedException("stop");
+        loop.SetExceptionHandler((_, _) => throw fatal);
+        var never = loop.CreateFuture<int>();
+
+        async Coroutine<int> Link(Future<int> next) => await next + 1;
+
+        var inner = loop.CreateTask(Link(never), name: "inner");
+        var outer = loop.CreateTask(Link(inner), name: "outer");
+        inner.CancellationToken.Register(() => throw new InvalidOperationException("token callback"));
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        Assert.Same(fatal, Assert.Throws<ThreadInterruptedException>(() => outer.Cancel()));
+        loop.SetExceptionHandler(null);
+        Assert.True(outer.Cancel());
+        Assert.Equal(2, outer.Cancelling());
+        Assert.Throws<CancelledException>(() => loop.RunUntilComplete(outer));
+        Assert.True(inner.Cancelled);
+    }
+
     // Two ways down to the same deep chain is not a cycle: the second cancel reaches the chain after the
     // first one finished passing, finds the innermost future already cancelled, and the request stays
     // with the last task, as in CPython (each task below the fork counts two requests).

@@ -8,8 +8,8 @@ namespace Aio;
 // calls, so a chain of a million tasks is cancelled without growing the stack, in CPython's order at any
 // depth: each task takes the request on the way down (the core decides, and marks it Forwarding), the
 // innermost waiter is cancelled, and the answers go back up, innermost first; then each task's
-// CancellationToken is cancelled, innermost first. The core also decides what a
-// cycle is: a cancel that reaches a task still Forwarding came back round, and is refused.
+// CancellationToken is cancelled, innermost first. The core also decides what a cycle is: a cancel
+// that reaches a task still Forwarding came back round, and is refused.
 internal static class CancelPropagation
 {
     // The tasks of the walks in progress: a gather on the way cancels its children, each a walk of its

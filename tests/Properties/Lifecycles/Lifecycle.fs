@@ -78,12 +78,18 @@ module Lifecycle =
                 }
         ]
 
+    /// The cancel guard a row is taken under, by name; None without any cancel request.
+    let guardName (s: TaskState<'W>) =
+        if s.Forwarding then Some "passing a cancel on"
+        elif s.MustCancel then Some "pending cancel"
+        elif s.CancelRequests > 0 then Some "cancel delivered"
+        else None
+
     let private label (s: TaskState<W>) (i: TaskInput<W>) (s': TaskState<W>) (cmds: TaskCommand list) =
         let guard =
-            if s.Forwarding then " [passing a cancel on]"
-            elif s.MustCancel then " [pending cancel]"
-            elif s.CancelRequests > 0 then " [cancel delivered]"
-            else ""
+            match guardName s with
+            | Some g -> sprintf " [%s]" g
+            | None -> ""
 
         let effect =
             cmds

@@ -18,11 +18,7 @@ let rowKey (s: TaskState<'W>) (i: TaskInput<'W>) =
         | Suspended(_, false) -> "Suspended (uninterruptible)"
         | p -> TaskState.phaseName p
 
-    let guard =
-        if s.Forwarding then "passing a cancel on"
-        elif s.MustCancel then "pending cancel"
-        elif s.CancelRequests > 0 then "cancel delivered"
-        else "no cancel"
+    let guard = Lifecycle.guardName s |> Option.defaultValue "no cancel"
 
     let input =
         match i with

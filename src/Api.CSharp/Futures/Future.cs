@@ -108,8 +108,9 @@ public class Future<T> : Future
 
     internal Future(Loop loop) : base(loop) { }
 
-    // Set by LoopTask: only its coroutine may complete it. A field, not a type test, on this hot path.
-    private protected bool IsTask;
+    // Only a task's coroutine may complete it. A type test, not a flag: a bool field here would pad every
+    // future and task by 8 bytes, and only the public SetResult and SetException ask.
+    private bool IsTask => this is LoopTask<T>;
 
     /// <inheritdoc />
     public override bool Done => FutureState.isDone(_state);

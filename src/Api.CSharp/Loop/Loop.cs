@@ -34,6 +34,10 @@ public sealed partial class Loop : IDisposable
     private double _virtualNow;
     private int _owner;
     private ITaskStepper? _currentTask;
+    // The future the running step suspended on, and whether that await can be interrupted: set by the
+    // task's awaiter, read by the task when its step ends (LoopTask.RunCoroutine).
+    internal Future? StepWaiter;
+    internal bool StepUninterruptible;
     private Action<Loop, ExceptionContext>? _handler;
     private readonly ConcurrentQueue<Handle> _inbox = new();
     // Set after each submission to the inbox (or a finalizer's report), cleared before the loop drains

@@ -6,21 +6,28 @@ namespace Aio;
 // all_tasks(), without keeping a forgotten task alive. CPython holds its scheduled tasks in a WeakSet, so
 // a pending task that nothing references any more is destroyed and says "Task was destroyed but it is
 // pending!". Here a task is held strongly only while something else holds it anyway: until its first
-// suspension on a future it is on a list threaded through the tasks (its step is queued, or it runs), and
-// from then on only a weak handle in a slot of this table names it, so a task whose waiter was dropped is
-// collected with it. The registry notices after a collection (CollectionSentinel) and reports it.
+// suspension on a future it sits in a strong slot (its step is queued, or it runs), and from then on only
+// a weak handle in a slot of its own names it, so a task whose waiter was dropped is collected with it.
+// The registry notices after a collection (CollectionSentinel) and reports it.
 //
-// Weak handles are pooled and retargeted, not allocated per task (a retarget costs a fraction of an
-// allocation and a free), and a task that finishes before it ever parks never takes one.
+// A task keeps one number here, its slot (ITaskStepper.RegistrySlot): negative for a strong slot,
+// positive for a weak one, 0 once it is done. Slots, not a list threaded through the tasks: a list would
+// cost every task two references, and all_tasks() sorts by creation order anyway. Weak handles are pooled
+// and retargeted, not allocated per task (a retarget costs a fraction of an allocation and a free), and a
+// task that finishes before it ever parks never takes one.
 internal sealed class TaskRegistry
 {
     private readonly Loop _loop;
-    private ITaskStepper? _first, _last;
     private long _created;
     private Slot[][] _chunks = [];
     private int _used;          // slots handed out at least once (the rest of the array is untouched)
     private int _free = -1;     // head of the free slots, threaded through Slot.NextFree
     private int _parked;
+    // The strong slots: chunks never copied, and a stack of the free ones.
+    private ITaskStepper?[][] _strongChunks = [];
+    private int _strongUsed;
+    private int[] _strongFree = new int[16];
+    private int _strongFreeCount;
     // The running sentinel's stop flag; the registry must not reference the sentinel itself, or it would
     // never be collected.
     private StrongBox<bool>? _sentinelStop;
@@ -38,69 +45,62 @@ internal sealed class TaskRegistry
 
     private const int ChunkBits = 8;
     private const int ChunkSize = 1 << ChunkBits;
+    private const int StrongChunkBits = 10;
+    private const int StrongChunkSize = 1 << StrongChunkBits;
 
     private ref Slot At(int index) => ref _chunks[index >> ChunkBits][index & (ChunkSize - 1)];
+
+    private ref ITaskStepper? StrongAt(int index) => ref _strongChunks[index >> StrongChunkBits][index & (StrongChunkSize - 1)];
 
     public TaskRegistry(Loop loop) => _loop = loop;
 
     public void Register(ITaskStepper task)
     {
         task.Seq = ++_created;
-        task.PrevLive = _last;
-        if (_last is null) _first = task;
-        else _last.NextLive = task;
-        _last = task;
+        var index = TakeStrong();
+        StrongAt(index) = task;
+        task.RegistrySlot = -(index + 1);
     }
 
     // The task's first suspension on a future: from here on the table names it weakly.
     public void Park(ITaskStepper task)
     {
-        Unlink(task);
+        ReleaseStrong(-task.RegistrySlot - 1);
         var index = TakeSlot();
         ref var slot = ref At(index);
         slot.Handle.Target = task;
         slot.Name = task.ExplicitName;
         slot.Number = task.Number;
         slot.Coroutine = task.CoroutineNameSource;
-        task.WeakSlot = index + 1;
+        task.RegistrySlot = index + 1;
         _parked++;
         _sentinelStop ??= CollectionSentinel.Start(this);
     }
 
     public void Renamed(ITaskStepper task)
     {
-        if (task.WeakSlot > 0) At(task.WeakSlot - 1).Name = task.ExplicitName;
+        if (task.RegistrySlot > 0) At(task.RegistrySlot - 1).Name = task.ExplicitName;
     }
 
     public void Unregister(ITaskStepper task)
     {
-        if (task.WeakSlot > 0)
-        {
-            Release(task.WeakSlot - 1);
-            task.WeakSlot = 0;
-        }
-        else Unlink(task);
+        var slot = task.RegistrySlot;
+        if (slot > 0) Release(slot - 1);
+        else if (slot < 0) ReleaseStrong(-slot - 1);
+        task.RegistrySlot = 0;
     }
 
     // Unfinished tasks in creation order; the dead ones found on the way are reported first.
     public IReadOnlyList<ILoopTask> Live()
     {
         Sweep();
-        var strong = new List<ILoopTask>();
-        for (var t = _first; t is not null; t = t.NextLive) strong.Add(t);
-        if (_parked == 0) return strong;
-        var parked = new List<ITaskStepper>(_parked);
+        var live = new List<ITaskStepper>();
+        for (var i = 0; i < _strongUsed; i++)
+            if (StrongAt(i) is { } t) live.Add(t);
         for (var i = 0; i < _used; i++)
-            if (At(i).Handle.Target is ITaskStepper t) parked.Add(t);
-        parked.Sort(static (a, b) => a.Seq.CompareTo(b.Seq));
-        var merged = new List<ILoopTask>(strong.Count + parked.Count);
-        int s = 0, p = 0;
-        while (s < strong.Count || p < parked.Count)
-        {
-            if (p == parked.Count || (s < strong.Count && ((ITaskStepper)strong[s]).Seq < parked[p].Seq)) merged.Add(strong[s++]);
-            else merged.Add(parked[p++]);
-        }
-        return merged;
+            if (At(i).Handle.Target is ITaskStepper t) live.Add(t);
+        live.Sort(static (a, b) => a.Seq.CompareTo(b.Seq));
+        return live;
     }
 
     // On the finalizer thread, after a collection: the loop sweeps at its next iteration (or now, if it
@@ -140,13 +140,20 @@ internal sealed class TaskRegistry
         Sweep();
     }
 
-    private void Unlink(ITaskStepper task)
+    private int TakeStrong()
     {
-        if (task.PrevLive is null) _first = task.NextLive;
-        else task.PrevLive.NextLive = task.NextLive;
-        if (task.NextLive is null) _last = task.PrevLive;
-        else task.NextLive.PrevLive = task.PrevLive;
-        task.PrevLive = task.NextLive = null;
+        if (_strongFreeCount > 0) return _strongFree[--_strongFreeCount];
+        var chunk = _strongUsed >> StrongChunkBits;
+        if (chunk == _strongChunks.Length) Array.Resize(ref _strongChunks, Math.Max(4, _strongChunks.Length * 2));
+        _strongChunks[chunk] ??= new ITaskStepper?[StrongChunkSize];
+        return _strongUsed++;
+    }
+
+    private void ReleaseStrong(int index)
+    {
+        StrongAt(index) = null;
+        if (_strongFreeCount == _strongFree.Length) Array.Resize(ref _strongFree, _strongFree.Length * 2);
+        _strongFree[_strongFreeCount++] = index;
     }
 
     private int TakeSlot()

@@ -28,16 +28,11 @@ internal interface ITaskStepper : ILoopTask
     // The cancel was accepted and answered: the task's own CancellationToken follows.
     void CancelTaken();
 
-    // The loop's list of unfinished tasks, in creation order.
-    ITaskStepper? PrevLive { get; set; }
-
-    ITaskStepper? NextLive { get; set; }
-
-    // TaskRegistry's bookkeeping: the creation order, the weak slot once parked (1-based, 0 for none), and
-    // what a "destroyed but pending" report names once the task is gone.
+    // TaskRegistry's bookkeeping: the creation order, the task's slot (negative: strong, until the first
+    // park; positive: weak; 0: done), and what a "destroyed but pending" report names once it is gone.
     long Seq { get; set; }
 
-    int WeakSlot { get; set; }
+    int RegistrySlot { get; set; }
 
     string? ExplicitName { get; }
 

@@ -28,8 +28,6 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     // wakeup's, read from the waiter that woke it): at most one step is queued at a time.
     private StepInput _nextInput = StepInput.Go;
     private IResumable? _resume;
-    private Future? _suspendedOn;
-    private bool _suspendUninterruptible;
     private ExecutionContext? _context;
     private readonly long _number;
     private string? _name;
@@ -55,7 +53,6 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     internal LoopTask(Loop loop, Coroutine<T> coroutine, string? name, bool eager) : base(loop)
     {
         _coroutine = coroutine;
-        IsTask = true;
         // The process-wide counter moves once per task created without a name (CPython 3.13's Task-N;
         // a named task takes no number).
         _number = name is null ? TaskNumbers.Next() : 0;
@@ -80,13 +77,9 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         }
     }
 
-    ITaskStepper? ITaskStepper.PrevLive { get; set; }
-
-    ITaskStepper? ITaskStepper.NextLive { get; set; }
-
     long ITaskStepper.Seq { get; set; }
 
-    int ITaskStepper.WeakSlot { get; set; }
+    int ITaskStepper.RegistrySlot { get; set; }
 
     string? ITaskStepper.ExplicitName => _name;
 
@@ -320,20 +313,26 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     private void RunCoroutine(Resume resume, bool eager = false)
     {
         if (!resume.IsSend) ArmThrow(resume);
-        _suspendedOn = null;
-        _suspendUninterruptible = false;
+        var loop = Loop;
+        // What this step suspends on is kept by the loop, not by every task (one step runs at a time; an
+        // eager first step nests inside its creator's and gives the creator's back when it ends).
+        var outerWaiter = loop.StepWaiter;
+        var outerUninterruptible = loop.StepUninterruptible;
+        loop.StepWaiter = null;
+        loop.StepUninterruptible = false;
         var resumeAt = _resume;
         _resume = null;
         if (_rare?.Interrupt is not null) RaiseInterrupt();
-        var caller = eager ? Loop.SwapCurrentTask(this) : null;
+        var caller = eager ? loop.SwapCurrentTask(this) : null;
         var callerDepth = eager ? InlineChain.EnterStep() : 0;
-        if (!eager) Loop.EnterTask(this);
+        if (!eager) loop.EnterTask(this);
         StepEnd end;
+        Future? waiter;
         try
         {
             if (resumeAt is null) _coroutine.Start();
             else resumeAt.Resume();
-            end = StepEnd();
+            end = StepEnd(loop.StepWaiter, loop.StepUninterruptible);
         }
         catch (Exception e)
         {
@@ -341,17 +340,20 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         }
         finally
         {
+            waiter = loop.StepWaiter;
+            loop.StepWaiter = outerWaiter;
+            loop.StepUninterruptible = outerUninterruptible;
             if (eager)
             {
-                Loop.SwapCurrentTask(caller);
+                loop.SwapCurrentTask(caller);
                 InlineChain.LeaveStep(callerDepth);
             }
-            else Loop.LeaveTask(this);
+            else loop.LeaveTask(this);
             // The task's context carries on from where this step left it (asyncio runs every step in the
             // task's own context, so a value set before an await is still there after it).
             _context = ExecutionContext.Capture();
         }
-        Apply(TaskState.endStep(end, _suspendedOn is null ? FSharpValueOption<Future>.None : FSharpValueOption<Future>.NewValueSome(_suspendedOn), _state));
+        Apply(TaskState.endStep(end, waiter is null ? FSharpValueOption<Future>.None : FSharpValueOption<Future>.NewValueSome(waiter), _state));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -362,7 +364,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         if (resume is Resume.ThrowCancelled c) rare.PendingThrow = new CancelledException(Text(c.message));
         else
         {
-            rare.PendingThrow = new InvalidOperationException(rare.FaultText ?? FaultMessage(((Resume.ThrowFault)resume).Item, _suspendedOn));
+            rare.PendingThrow = new InvalidOperationException(rare.FaultText ?? FaultMessage(((Resume.ThrowFault)resume).Item, null));
             rare.FaultText = null;
         }
     }
@@ -397,7 +399,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         return e is CancelledException c ? Core.StepEnd.NewRaisedCancelled(Option(c.CancelMessage)) : Core.StepEnd.Raised;
     }
 
-    private StepEnd StepEnd()
+    private StepEnd StepEnd(Future? suspendedOn, bool uninterruptible)
     {
         if (_coroutine.IsCompleted)
         {
@@ -409,11 +411,11 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
                 _ => Core.StepEnd.Raised,
             };
         }
-        if (_suspendedOn is { } waiter)
+        if (suspendedOn is { } waiter)
         {
             if (ReferenceEquals(waiter, this)) return BadAwait(StepFault.AwaitedItself, waiter);
             if (!ReferenceEquals(waiter.Loop, Loop)) return BadAwait(StepFault.WaiterOfOtherLoop, waiter);
-            return TaskState.suspendedOn(_suspendUninterruptible ? WaiterKind.UninterruptibleWaiter : WaiterKind.OrdinaryWaiter);
+            return TaskState.suspendedOn(uninterruptible ? WaiterKind.UninterruptibleWaiter : WaiterKind.OrdinaryWaiter);
         }
         if (_resume is not null) return Core.StepEnd.Yielded;
         throw new InvalidOperationException($"Task {Name} left a step without finishing or awaiting anything the loop knows.");
@@ -422,10 +424,10 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     void ITaskStepper.Suspend(Future waiter, IResumable continuation, WaiterKind kind)
     {
         // From its first wait on, only what holds that waiter keeps the task alive (TaskRegistry).
-        if (((ITaskStepper)this).WeakSlot == 0) Loop.Tasks.Park(this);
+        if (((ITaskStepper)this).RegistrySlot < 0) Loop.Tasks.Park(this);
         _resume = continuation;
-        _suspendedOn = waiter;
-        _suspendUninterruptible = kind.IsUninterruptibleWaiter;
+        Loop.StepWaiter = waiter;
+        Loop.StepUninterruptible = kind.IsUninterruptibleWaiter;
     }
 
     void ITaskStepper.SuspendYield(IResumable continuation) => _resume = continuation;

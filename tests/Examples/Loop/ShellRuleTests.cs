@@ -227,6 +227,37 @@ public class ShellRuleTests
         Assert.Equal(["c", "a", "d", "b"], cancelled);
     }
 
+    // The registry reuses the slots of finished and parked tasks: the listing still follows creation order.
+    [Fact]
+    public void AllTasks_AfterSlotsAreReused_FollowsCreationOrder()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var gate = loop.CreateFuture<int>();
+
+        async Coroutine Quick() => await Asyncio.Sleep(0);
+
+        async Coroutine<int> Parked() => await gate;
+
+        var parked = loop.CreateTask(Parked(), name: "parked");
+        loop.CreateTask(Quick(), name: "finished");
+        // Two iterations: "parked" leaves its strong slot for a weak one, then "finished" leaves its slot.
+        for (var i = 0; i < 2; i++)
+        {
+            loop.CallSoon(loop.Stop);
+            loop.RunForever();
+        }
+        var late = loop.CreateTask(Quick(), name: "late");
+        var later = loop.CreateTask(Quick(), name: "later");
+
+        Assert.Equal(["parked", "late", "later"], Asyncio.AllTasks(loop).Select(t => t.Name));
+        gate.SetResult(1);
+        loop.RunUntilComplete(parked);
+        loop.RunUntilComplete(later);
+        Assert.True(late.Done);
+        Assert.Empty(Asyncio.AllTasks(loop));
+        loop.Close();
+    }
+
     [Fact]
     public void AsyncioRun_Shutdown_ReportsOnlyTheLeftoversThatFailed_InCreationOrder()
     {

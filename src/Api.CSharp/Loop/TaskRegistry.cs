@@ -24,7 +24,7 @@ internal sealed class TaskRegistry
     private int _free = -1;     // head of the free slots, threaded through Slot.NextFree
     private int _parked;
     // The strong slots: chunks never copied, and a stack of the free ones.
-    private ITaskStepper?[][] _strongChunks = [];
+    private StrongSlot[][] _strongChunks = [];
     private int _strongUsed;
     private int[] _strongFree = new int[16];
     private int _strongFreeCount;
@@ -43,6 +43,13 @@ internal sealed class TaskRegistry
         public object? Coroutine;
     }
 
+    // A struct around the reference: storing into an interface-typed array would check covariance on
+    // every store.
+    private struct StrongSlot
+    {
+        public ITaskStepper? Task;
+    }
+
     private const int ChunkBits = 8;
     private const int ChunkSize = 1 << ChunkBits;
     private const int StrongChunkBits = 10;
@@ -50,7 +57,7 @@ internal sealed class TaskRegistry
 
     private ref Slot At(int index) => ref _chunks[index >> ChunkBits][index & (ChunkSize - 1)];
 
-    private ref ITaskStepper? StrongAt(int index) => ref _strongChunks[index >> StrongChunkBits][index & (StrongChunkSize - 1)];
+    private ref ITaskStepper? StrongAt(int index) => ref _strongChunks[index >> StrongChunkBits][index & (StrongChunkSize - 1)].Task;
 
     public TaskRegistry(Loop loop) => _loop = loop;
 
@@ -145,7 +152,7 @@ internal sealed class TaskRegistry
         if (_strongFreeCount > 0) return _strongFree[--_strongFreeCount];
         var chunk = _strongUsed >> StrongChunkBits;
         if (chunk == _strongChunks.Length) Array.Resize(ref _strongChunks, Math.Max(4, _strongChunks.Length * 2));
-        _strongChunks[chunk] ??= new ITaskStepper?[StrongChunkSize];
+        _strongChunks[chunk] ??= new StrongSlot[StrongChunkSize];
         return _strongUsed++;
     }
 

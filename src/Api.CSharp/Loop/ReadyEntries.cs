@@ -15,15 +15,9 @@ internal sealed class ReadyEntries
 
     private sealed class Segment(long start)
     {
-        // A struct slot: storing into an interface-typed array would check covariance on every store.
-        public readonly Slot[] Slots = new Slot[SegmentSize];
+        public readonly RefSlot<ILoopEntry>[] Slots = new RefSlot<ILoopEntry>[SegmentSize];
         public long Start = start;
         public Segment? Next;
-    }
-
-    private struct Slot
-    {
-        public ILoopEntry? Entry;
     }
 
     private Segment _head, _tail;
@@ -40,7 +34,7 @@ internal sealed class ReadyEntries
             tail = Append(number);
             at = (ulong)(number - tail.Start);
         }
-        tail.Slots[at].Entry = entry;
+        tail.Slots[at].Value = entry;
     }
 
     // The entry stored under `number`, taken out so that the queue no longer keeps it alive.
@@ -53,7 +47,7 @@ internal sealed class ReadyEntries
             head = Advance(number);
             at = (ulong)(number - head.Start);
         }
-        ref var slot = ref head.Slots[at].Entry;
+        ref var slot = ref head.Slots[at].Value;
         var entry = slot!;
         slot = null;
         return entry;

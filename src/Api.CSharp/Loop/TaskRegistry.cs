@@ -24,7 +24,7 @@ internal sealed class TaskRegistry
     private int _free = -1;     // head of the free slots, threaded through Slot.NextFree
     private int _parked;
     // The strong slots: chunks never copied, and a stack of the free ones.
-    private StrongSlot[][] _strongChunks = [];
+    private RefSlot<ITaskStepper>[][] _strongChunks = [];
     private int _strongUsed;
     private int[] _strongFree = new int[16];
     private int _strongFreeCount;
@@ -43,13 +43,6 @@ internal sealed class TaskRegistry
         public object? Coroutine;
     }
 
-    // A struct around the reference: storing into an interface-typed array would check covariance on
-    // every store.
-    private struct StrongSlot
-    {
-        public ITaskStepper? Task;
-    }
-
     private const int ChunkBits = 8;
     private const int ChunkSize = 1 << ChunkBits;
     private const int StrongChunkBits = 10;
@@ -57,7 +50,7 @@ internal sealed class TaskRegistry
 
     private ref Slot At(int index) => ref _chunks[index >> ChunkBits][index & (ChunkSize - 1)];
 
-    private ref ITaskStepper? StrongAt(int index) => ref _strongChunks[index >> StrongChunkBits][index & (StrongChunkSize - 1)].Task;
+    private ref ITaskStepper? StrongAt(int index) => ref _strongChunks[index >> StrongChunkBits][index & (StrongChunkSize - 1)].Value;
 
     public TaskRegistry(Loop loop) => _loop = loop;
 
@@ -152,7 +145,7 @@ internal sealed class TaskRegistry
         if (_strongFreeCount > 0) return _strongFree[--_strongFreeCount];
         var chunk = _strongUsed >> StrongChunkBits;
         if (chunk == _strongChunks.Length) Array.Resize(ref _strongChunks, Math.Max(4, _strongChunks.Length * 2));
-        _strongChunks[chunk] ??= new StrongSlot[StrongChunkSize];
+        _strongChunks[chunk] ??= new RefSlot<ITaskStepper>[StrongChunkSize];
         return _strongUsed++;
     }
 

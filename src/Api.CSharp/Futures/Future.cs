@@ -363,31 +363,42 @@ public class Future<T> : Future
     }
 }
 
-// A done callback and the execution context it runs in, or a task's wakeup. Two fields, not three:
-// a waiter list keeps one per parked task. Equal by delegate (or task), not context:
+// A done callback and the execution context it runs in, or a task's wakeup, in one reference: a
+// waiter list keeps one per parked task, and most futures keep exactly one, a task's wakeup. A callback
+// registered in the default ExecutionContext is its bare delegate, and so is one of the library's own
+// (AddDoneCallbackNoContext), which reads no context: it runs in the default one. Only a callback
+// registered in another context takes a ContextualCallback. Equal by delegate (or task), not context:
 // RemoveDoneCallback removes a callback whatever context it was added in.
 internal readonly struct DoneCallback : IEquatable<DoneCallback>
 {
-    // The Action<Future> to call, or the ITaskStepper to wake (which resumes through its own step entry).
+    // An Action<Future>, a ContextualCallback, or the ITaskStepper to wake (which resumes through its own
+    // step entry).
     private readonly object _target;
 
-    public DoneCallback(Action<Future> callback, ExecutionContext? context)
-    {
-        _target = callback;
-        Context = context;
-    }
+    public DoneCallback(Action<Future> callback, ExecutionContext? context) =>
+        _target = context is null || ReferenceEquals(context, InContext.Default) ? callback : new ContextualCallback(callback, context);
 
-    public DoneCallback(ITaskStepper task)
-    {
-        _target = task;
-        Context = null;
-    }
+    public DoneCallback(ITaskStepper task) => _target = task;
 
-    public Action<Future>? Callback => _target as Action<Future>;
-    public ExecutionContext? Context { get; }
-    // A sealed delegate type is one type-handle compare; asking for the interface would search for it.
-    public ITaskStepper? Task => _target is Action<Future> ? null : System.Runtime.CompilerServices.Unsafe.As<ITaskStepper>(_target);
-    public bool Equals(DoneCallback other) => _target.Equals(other._target);
+    public Action<Future>? Callback => _target as Action<Future> ?? (_target as ContextualCallback)?.Callback;
+
+    public ExecutionContext? Context => _target is ContextualCallback c ? c.Context : InContext.Default;
+
+    // Sealed types are one type-handle compare each; asking for the interface would search for it.
+    public ITaskStepper? Task => _target is Action<Future> or ContextualCallback ? null : System.Runtime.CompilerServices.Unsafe.As<ITaskStepper>(_target);
+
+    private object Identity => _target is ContextualCallback c ? c.Callback : _target;
+
+    public bool Equals(DoneCallback other) => Identity.Equals(other.Identity);
+
     public override bool Equals(object? obj) => obj is DoneCallback d && Equals(d);
-    public override int GetHashCode() => _target.GetHashCode();
+
+    public override int GetHashCode() => Identity.GetHashCode();
+
+    private sealed class ContextualCallback(Action<Future> callback, ExecutionContext context)
+    {
+        public Action<Future> Callback { get; } = callback;
+
+        public ExecutionContext Context { get; } = context;
+    }
 }

@@ -23,9 +23,12 @@ internal sealed class TaskRegistry
     private int _used;          // slots handed out at least once (the rest of the array is untouched)
     private int _free = -1;     // head of the free slots, threaded through Slot.NextFree
     private int _parked;
-    // The strong slots: chunks never copied, and a stack of the free ones.
+    // The strong slots: chunks never copied, and a stack of the free ones. Once no task holds one (every
+    // task parked or done, as at the end of most iterations) they start over from the first chunk, so a
+    // burst of tasks that all park leaves no empty slots behind.
     private RefSlot<ITaskStepper>[][] _strongChunks = [];
     private int _strongUsed;
+    private int _strongLive;
     private int[] _strongFree = new int[16];
     private int _strongFreeCount;
     // The running sentinel's stop flag; the registry must not reference the sentinel itself, or it would
@@ -59,6 +62,7 @@ internal sealed class TaskRegistry
         task.Seq = ++_created;
         var index = TakeStrong();
         StrongAt(index) = task;
+        _strongLive++;
         task.RegistrySlot = -(index + 1);
     }
 
@@ -152,8 +156,22 @@ internal sealed class TaskRegistry
     private void ReleaseStrong(int index)
     {
         StrongAt(index) = null;
+        if (--_strongLive == 0)
+        {
+            StartStrongOver();
+            return;
+        }
         if (_strongFreeCount == _strongFree.Length) Array.Resize(ref _strongFree, _strongFree.Length * 2);
         _strongFree[_strongFreeCount++] = index;
+    }
+
+    // Every strong slot is empty: the first chunk is kept for the next tasks, the rest go.
+    private void StartStrongOver()
+    {
+        _strongUsed = 0;
+        _strongFreeCount = 0;
+        for (var i = 1; i < _strongChunks.Length && _strongChunks[i] is not null; i++) _strongChunks[i] = null!;
+        if (_strongFree.Length > StrongChunkSize) _strongFree = new int[16];
     }
 
     private int TakeSlot()

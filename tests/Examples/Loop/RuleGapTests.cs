@@ -206,6 +206,35 @@ public class RuleGapTests
         loop.Close();
     }
 
+    // §2.3, with the two ways a done callback keeps its context: one added from the default context
+    // sees no value though the loop's thread has one while it runs it, one added with a value set sees
+    // that value, and RemoveDoneCallback removes a callback whatever context it was added in.
+    [Fact]
+    public void DoneCallback_FromTheDefaultContextOrAnother_RunsInItAndIsRemovedByDelegate()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var f = loop.CreateFuture<int>();
+        var seen = new List<string>();
+        Action<Future> removed = _ => seen.Add("removed one ran");
+        // A thread nothing flowed into adds from the default context.
+        var thread = new Thread(() => f.AddDoneCallback(_ => seen.Add($"default: {s_value.Value ?? "none"}")));
+        thread.UnsafeStart();
+        thread.Join();
+        s_value.Value = "at add";
+        f.AddDoneCallback(_ => seen.Add($"set: {s_value.Value ?? "none"}"));
+        f.AddDoneCallback(removed);
+        s_value.Value = null;
+        Assert.Equal(1, f.RemoveDoneCallback(removed));
+        s_value.Value = "loop thread";
+        f.SetResult(1);
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        Assert.Equal(["default: none", "set: at add"], seen);
+        Assert.Equal("loop thread", s_value.Value);
+        s_value.Value = null;
+        loop.Close();
+    }
+
     // §2.3: call_soon runs its callback in the context captured when it was scheduled: one scheduled
     // with a value set sees it, and one scheduled from the default context sees none, even though the
     // loop's thread has a value of its own while it runs them.

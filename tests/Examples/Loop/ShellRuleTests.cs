@@ -227,7 +227,8 @@ public class ShellRuleTests
         Assert.Equal(["c", "a", "d", "b"], cancelled);
     }
 
-    // The registry reuses the slots of finished and parked tasks: the listing still follows creation order.
+    // The registry reuses the slots of finished and parked tasks, the last freed first: the listing still
+    // follows creation order.
     [Fact]
     public void AllTasks_AfterSlotsAreReused_FollowsCreationOrder()
     {
@@ -238,9 +239,17 @@ public class ShellRuleTests
 
         async Coroutine<int> Parked() => await gate;
 
+        // Never parks, so the strong slots are never all free at once.
+        async Coroutine Spinning()
+        {
+            while (true) await Asyncio.Sleep(0);
+        }
+
+        var spinning = loop.CreateTask(Spinning(), name: "spinning");
+        loop.CreateTask(Quick(), name: "first done");
+        loop.CreateTask(Quick(), name: "second done");
         var parked = loop.CreateTask(Parked(), name: "parked");
-        loop.CreateTask(Quick(), name: "finished");
-        // Two iterations: "parked" leaves its strong slot for a weak one, then "finished" leaves its slot.
+        // Two iterations: "parked" leaves its strong slot for a weak one, then the two quick tasks leave theirs.
         for (var i = 0; i < 2; i++)
         {
             loop.CallSoon(loop.Stop);
@@ -249,11 +258,13 @@ public class ShellRuleTests
         var late = loop.CreateTask(Quick(), name: "late");
         var later = loop.CreateTask(Quick(), name: "later");
 
-        Assert.Equal(["parked", "late", "later"], Asyncio.AllTasks(loop).Select(t => t.Name));
+        Assert.Equal(["spinning", "parked", "late", "later"], Asyncio.AllTasks(loop).Select(t => t.Name));
         gate.SetResult(1);
         loop.RunUntilComplete(parked);
         loop.RunUntilComplete(later);
         Assert.True(late.Done);
+        spinning.Cancel();
+        Assert.Throws<CancelledException>(() => loop.RunUntilComplete(spinning));
         Assert.Empty(Asyncio.AllTasks(loop));
         loop.Close();
     }

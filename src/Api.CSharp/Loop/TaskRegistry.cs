@@ -26,7 +26,7 @@ internal sealed class TaskRegistry
     // The strong slots: chunks never copied, and a stack of the free ones. Once no task holds one (every
     // task parked or done, as at the end of most iterations) they start over from the first chunk, so a
     // burst of tasks that all park leaves no empty slots behind.
-    private RefSlot<ITaskStepper>[][] _strongChunks = [];
+    private RefSlot<ITaskStepper>[]?[] _strongChunks = [];
     private int _strongUsed;
     private int _strongLive;
     private int[] _strongFree = new int[16];
@@ -53,7 +53,7 @@ internal sealed class TaskRegistry
 
     private ref Slot At(int index) => ref _chunks[index >> ChunkBits][index & (ChunkSize - 1)];
 
-    private ref ITaskStepper? StrongAt(int index) => ref _strongChunks[index >> StrongChunkBits][index & (StrongChunkSize - 1)].Value;
+    private ref ITaskStepper? StrongAt(int index) => ref _strongChunks[index >> StrongChunkBits]![index & (StrongChunkSize - 1)].Value;
 
     public TaskRegistry(Loop loop) => _loop = loop;
 
@@ -170,7 +170,7 @@ internal sealed class TaskRegistry
     {
         _strongUsed = 0;
         _strongFreeCount = 0;
-        for (var i = 1; i < _strongChunks.Length && _strongChunks[i] is not null; i++) _strongChunks[i] = null!;
+        for (var i = 1; i < _strongChunks.Length && _strongChunks[i] is not null; i++) _strongChunks[i] = null;
         if (_strongFree.Length > StrongChunkSize) _strongFree = new int[16];
     }
 

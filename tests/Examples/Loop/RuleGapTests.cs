@@ -216,10 +216,7 @@ public class RuleGapTests
         var f = loop.CreateFuture<int>();
         var seen = new List<string>();
         Action<Future> removed = _ => seen.Add("removed one ran");
-        // A thread nothing flowed into adds from the default context.
-        var thread = new Thread(() => f.AddDoneCallback(_ => seen.Add($"default: {s_value.Value ?? "none"}")));
-        thread.UnsafeStart();
-        thread.Join();
+        FromTheDefaultContext(() => f.AddDoneCallback(_ => seen.Add($"default: {s_value.Value ?? "none"}")));
         s_value.Value = "at add";
         f.AddDoneCallback(_ => seen.Add($"set: {s_value.Value ?? "none"}"));
         f.AddDoneCallback(removed);
@@ -235,6 +232,14 @@ public class RuleGapTests
         loop.Close();
     }
 
+    // Runs `action` on a thread nothing flowed into, so what it captures is the default context.
+    private static void FromTheDefaultContext(Action action)
+    {
+        var thread = new Thread(() => action());
+        thread.UnsafeStart();
+        thread.Join();
+    }
+
     // §2.3: call_soon runs its callback in the context captured when it was scheduled: one scheduled
     // with a value set sees it, and one scheduled from the default context sees none, even though the
     // loop's thread has a value of its own while it runs them.
@@ -245,10 +250,7 @@ public class RuleGapTests
         var seen = new List<string>();
         s_value.Value = "scheduler";
         loop.CallSoon(() => seen.Add($"set: {s_value.Value ?? "none"}"));
-        // A thread nothing flowed into schedules from the default context.
-        var thread = new Thread(() => loop.CallSoonThreadsafe(() => seen.Add($"default: {s_value.Value ?? "none"}")));
-        thread.UnsafeStart();
-        thread.Join();
+        FromTheDefaultContext(() => loop.CallSoonThreadsafe(() => seen.Add($"default: {s_value.Value ?? "none"}")));
         s_value.Value = "loop thread";
         loop.CallSoon(loop.Stop);
         loop.RunForever();

@@ -62,6 +62,6 @@ module TimerQueue =
     val internal toList: q: TimerQueue<'T> -> (TimerKey * 'T) list
 
     /// The representation's invariants: every run sorted and not empty, holding no more popped slots
-    /// than live ones, no run starting with a cancelled timer, no cancelled timer waiting unsorted —
-    /// and so the earliest timer is live.
+    /// than live ones, no run starting with a cancelled timer, no cancelled timer waiting unsorted
+    /// (and so the earliest timer is live), and the cancelled timers' count kept right.
     val isWellFormed: q: TimerQueue<'T> -> bool

@@ -100,3 +100,91 @@ let ``a queue of 200,000 decreasing deadlines survives cancelling most of them a
     Xunit.Assert.Equal(n / 10, List.length due)
     Xunit.Assert.True(TimerQueue.isEmpty rest)
     Xunit.Assert.Equal<int list>(due |> List.map snd, due |> List.map snd |> List.sortBy (fun s -> -s))
+
+// Deadlines for a burst of hundreds of timers sorted at once (the shape of a W6: every task sleeps in
+// one iteration): few distinct values, so ties are everywhere, and the edge values of `<` (negatives,
+// -0.0 against 0.0, the infinities, numbers that differ only in their lowest bit).
+let private burstDeadline =
+    Gen.elements
+        [
+            -1e9
+            -2.5
+            -0.0
+            0.0
+            1e-300
+            0.001
+            0.0010000000000000002
+            1.0
+            3.5
+            infinity
+            -infinity
+        ]
+
+let private bursts =
+    Gen.sized (fun s ->
+        gen {
+            let! n = Gen.choose (256, 256 + 20 * s)
+            let! deadlines = Gen.arrayOfLength n burstDeadline
+            let! cancels = Gen.arrayOfLength n (Gen.frequency [ 1, Gen.constant true; 4, Gen.constant false ])
+            let! cut = burstDeadline
+            return deadlines, cancels, cut
+        })
+    |> Arb.fromGen
+
+[<AioProperty>]
+let ``a burst of timers with many ties pops in (deadline, sequence) order, in two parts`` () =
+    Prop.forAll bursts (fun (deadlines, cancels, cut) ->
+        let keys = deadlines |> Array.mapi (fun i d -> { Deadline = d; Seq = int64 i })
+
+        let q =
+            keys
+            |> Array.fold (fun q k -> TimerQueue.add k (int k.Seq) q) TimerQueue.empty<int>
+        // The cancels come after the burst is in: the first one sorts every timer, and the rest cancel
+        // out of firing order, so the cancelled set grows.
+        let q =
+            Array.zip keys cancels
+            |> Array.fold (fun q (k, c) -> if c then TimerQueue.remove k q else q) q
+
+        let live =
+            Array.zip keys cancels
+            |> Array.filter (snd >> not)
+            |> Array.map fst
+            |> Array.sortBy (fun k -> k.Deadline, k.Seq)
+            |> Array.map (fun k -> k, int k.Seq)
+            |> List.ofArray
+
+        let struct (first, rest) = TimerQueue.popDue cut q
+        let struct (second, left) = TimerQueue.popDue infinity rest
+
+        let expectedFirst = live |> List.filter (fun (k, _) -> k.Deadline < cut)
+
+        (first = expectedFirst
+         && first @ second = (live |> List.filter (fun (k, _) -> k.Deadline < infinity))
+         && TimerQueue.isWellFormed rest
+         && TimerQueue.count left = (live |> List.filter (fun (k, _) -> k.Deadline = infinity) |> List.length))
+        |> Prop.label $"first {first.Length}, second {second.Length}, of {live.Length} live")
+
+[<Xunit.Fact>]
+let ``timers added out of sequence order still pop ties by sequence`` () =
+    // The scheduler always adds in sequence order; the queue's order does not depend on it.
+    let keys =
+        [
+            for i in 999..-1..0 ->
+                {
+                    Deadline = float (i % 3)
+                    Seq = int64 i
+                }
+        ]
+
+    let q =
+        keys
+        |> List.fold (fun q k -> TimerQueue.add k (int k.Seq) q) TimerQueue.empty<int>
+
+    let struct (due, _) = TimerQueue.popDue 10.0 q
+
+    let expected =
+        keys
+        |> List.sortBy (fun k -> k.Deadline, k.Seq)
+        |> List.map (fun k -> int k.Seq)
+
+    Xunit.Assert.Equal<int list>(expected, due |> List.map snd)

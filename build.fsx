@@ -213,13 +213,13 @@ let bench (rest: string[]) =
 match target with
 | "build" -> step [ "build"; sln ]
 | "test" -> test [] []
-// The property suite with 100 times the cases; the thread-safe inbox storm (8 × 1,000,000) and the deep
-// cancel chain (1,000,000 tasks) at their full sizes.
+// The property suite with 100 times the cases; the thread-safe inbox storm (8 × 1,000,000), the deep
+// cancel chain (1,000,000 tasks) and the crowds (1,000,000 waiters, timers, futures) at their full sizes.
 | "soak" ->
     test
         [ ("AIO_PROPERTY_SCALE", "100") ]
         [ "--filter"
-          "FullyQualifiedName~Aio.Properties|FullyQualifiedName~CallSoonThreadsafe_EightThreadsStorm|FullyQualifiedName~Cancel_HeadOfADeepChain|FullyQualifiedName~AwaitInline_ChainDeeperThanTheStack" ]
+          "FullyQualifiedName~Aio.Properties|FullyQualifiedName~CallSoonThreadsafe_EightThreadsStorm|FullyQualifiedName~Cancel_HeadOfADeepChain|FullyQualifiedName~AwaitInline_ChainDeeperThanTheStack|FullyQualifiedName~CrowdTests" ]
 // Rewrites docs/task-lifecycle.md from the core's transition table (a test fails while it is stale).
 | "diagram" ->
     test [ ("AIO_UPDATE_DIAGRAM", "1") ] [ "--filter"; "FullyQualifiedName~LifecycleDiagram" ]

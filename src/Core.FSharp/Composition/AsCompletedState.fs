@@ -19,6 +19,7 @@ type AsCompletedState =
     {
         Todo: Set<int>
         Queue: AsCompletedItem list
+        Back: AsCompletedItem list
         Readers: int
         Left: int
         HasTimeout: bool
@@ -30,6 +31,7 @@ module AsCompletedState =
         {
             Todo = Set.ofSeq (seq { 0 .. count - 1 })
             Queue = []
+            Back = []
             Readers = 0
             Left = count
             HasTimeout = hasTimeout && count > 0
@@ -37,7 +39,7 @@ module AsCompletedState =
 
     // A queued item wakes one waiting reader, as asyncio.Queue's put_nowait does.
     let private put item (s: AsCompletedState) =
-        let s = { s with Queue = s.Queue @ [ item ] }
+        let s = { s with Back = item :: s.Back }
 
         if s.Readers > 0 then
             { s with Readers = s.Readers - 1 }, [ WakeReader ]
@@ -58,15 +60,15 @@ module AsCompletedState =
     let timedOut (s: AsCompletedState) : AsCompletedState * AsCompletedCommand list =
         let todo = Set.toList s.Todo
 
-        let s, wakes =
+        let s, wakesNewestFirst =
             todo
             |> List.fold
                 (fun (s, acc) _ ->
                     let s, c = put TimedOutMarker s
-                    s, acc @ c)
+                    s, List.rev c @ acc)
                 ({ s with Todo = Set.empty }, [])
 
-        s, (if todo.IsEmpty then [] else [ Unwatch todo ]) @ wakes
+        s, (if todo.IsEmpty then [] else [ Unwatch todo ]) @ List.rev wakesNewestFirst
 
     let next (s: AsCompletedState) : AsCompletedState * bool =
         if s.Left > 0 then
@@ -75,14 +77,18 @@ module AsCompletedState =
             s, false
 
     let take (s: AsCompletedState) : AsCompletedState * AsCompletedTake =
-        match s.Queue with
-        | item :: rest -> { s with Queue = rest }, Take item
-        | [] -> { s with Readers = s.Readers + 1 }, WaitForCompletion
+        match s.Queue, s.Back with
+        | item :: rest, _ -> { s with Queue = rest }, Take item
+        | [], [] -> { s with Readers = s.Readers + 1 }, WaitForCompletion
+        | [], back ->
+            match List.rev back with
+            | item :: rest -> { s with Queue = rest; Back = [] }, Take item
+            | [] -> { s with Readers = s.Readers + 1 }, WaitForCompletion
 
     let readerLeft (woken: bool) (s: AsCompletedState) : AsCompletedState * AsCompletedCommand list =
         if woken then
             // It was woken but will not take: pass the wake-up on if items remain.
-            if not s.Queue.IsEmpty && s.Readers > 0 then
+            if not (s.Queue.IsEmpty && s.Back.IsEmpty) && s.Readers > 0 then
                 { s with Readers = s.Readers - 1 }, [ WakeReader ]
             else
                 s, []

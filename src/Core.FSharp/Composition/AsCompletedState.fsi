@@ -39,6 +39,10 @@ type AsCompletedState =
         /// Items not yet taken, oldest first.
         Queue: AsCompletedItem list
 
+        /// Items queued after those in Queue, newest first: putting is one list cell, and the reader
+        /// who empties Queue turns Back around (a list appended at its end made a burst quadratic).
+        Back: AsCompletedItem list
+
         /// Readers waiting to be woken.
         Readers: int
 

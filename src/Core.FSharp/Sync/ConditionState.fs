@@ -35,15 +35,7 @@ module ConditionState =
 
     // Wakes the first n waiters still waiting.
     let private wake (n: int) (s: ConditionState) =
-        let rec go n (q: WaiterQueue) acc =
-            if n <= 0 then
-                q, List.rev acc
-            else
-                match WaiterQueue.wakeFirstWaiting q with
-                | struct (q, ValueSome id) -> go (n - 1) q (id :: acc)
-                | struct (q, ValueNone) -> q, List.rev acc
-
-        let q, woken = go n s.Waiters []
+        let struct (q, woken) = WaiterQueue.wakeWaiting n s.Waiters
         { Waiters = q }, woken
 
     let notify (n: int) (lockHeld: bool) (s: ConditionState) : Result<ConditionState * int64 list, ConditionMisuse> =

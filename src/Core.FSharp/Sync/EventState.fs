@@ -32,12 +32,7 @@ module EventState =
         if s.IsSet then
             s, []
         else
-            let rec go (q: WaiterQueue) acc =
-                match WaiterQueue.wakeFirstWaiting q with
-                | struct (q, ValueSome id) -> go q (id :: acc)
-                | struct (q, ValueNone) -> q, List.rev acc
-
-            let q, woken = go s.Waiters []
+            let struct (q, woken) = WaiterQueue.wakeWaiting System.Int32.MaxValue s.Waiters
             { IsSet = true; Waiters = q }, woken
 
     let clear (s: EventState) = { s with IsSet = false }

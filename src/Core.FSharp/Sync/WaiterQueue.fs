@@ -7,85 +7,129 @@ type WaiterStatus =
     | Withdrawn
 
 [<Struct>]
-type Waiter = { Id: int64; Status: WaiterStatus }
-
-[<Struct>]
-type WaiterQueue = { Entries: Waiter list; NextId: int64 }
+type WaiterQueue =
+    private
+        {
+            Entries: Map<int64, WaiterStatus>
+            NextId: int64
+            // Map.Count walks the tree; these are kept instead.
+            Count: int
+            Withdrawn: int
+        }
 
 module WaiterQueue =
 
-    let empty: WaiterQueue = { Entries = []; NextId = 0L }
+    let empty: WaiterQueue =
+        {
+            Entries = Map.empty
+            NextId = 0L
+            Count = 0
+            Withdrawn = 0
+        }
 
     let add (q: WaiterQueue) : struct (WaiterQueue * int64) =
         let id = q.NextId
 
-        struct ({
-                    Entries = q.Entries @ [ { Id = id; Status = Waiting } ]
+        struct ({ q with
+                    Entries = Map.add id Waiting q.Entries
                     NextId = id + 1L
+                    Count = q.Count + 1
                 },
                 id)
 
     let remove (id: int64) (q: WaiterQueue) =
-        if q.Entries.IsEmpty then
-            q
-        else
+        match Map.tryFind id q.Entries with
+        | Some status ->
             { q with
-                Entries = q.Entries |> List.filter (fun w -> w.Id <> id)
+                Entries = Map.remove id q.Entries
+                Count = q.Count - 1
+                Withdrawn = if status = Withdrawn then q.Withdrawn - 1 else q.Withdrawn
             }
+        | None -> q
 
     let withdraw (id: int64) (q: WaiterQueue) =
-        { q with
-            Entries =
-                q.Entries
-                |> List.map (fun w ->
-                    if w.Id = id && w.Status = Waiting then
-                        { w with Status = Withdrawn }
-                    else
-                        w)
-        }
+        match Map.tryFind id q.Entries with
+        | Some Waiting ->
+            { q with
+                Entries = Map.add id Withdrawn q.Entries
+                Withdrawn = q.Withdrawn + 1
+            }
+        | _ -> q
 
     let statusOf (id: int64) (q: WaiterQueue) =
-        match q.Entries |> List.tryFind (fun w -> w.Id = id) with
-        | Some w -> ValueSome w.Status
+        match Map.tryFind id q.Entries with
+        | Some status -> ValueSome status
         | None -> ValueNone
 
-    let hasLive (q: WaiterQueue) =
-        q.Entries |> List.exists (fun w -> w.Status <> Withdrawn)
+    let hasLive (q: WaiterQueue) = q.Count > q.Withdrawn
 
-    let count (q: WaiterQueue) = List.length q.Entries
+    let count (q: WaiterQueue) = q.Count
 
-    // Marks the waiter woken.
     let private mark (id: int64) (q: WaiterQueue) =
         { q with
-            Entries =
-                q.Entries
-                |> List.map (fun w -> if w.Id = id then { w with Status = Woken } else w)
+            Entries = Map.add id Woken q.Entries
         }
 
     let wakeHead (q: WaiterQueue) : struct (WaiterQueue * int64 voption) =
-        match q.Entries with
-        | { Status = Waiting; Id = id } :: _ -> struct (mark id q, ValueSome id)
-        | _ -> struct (q, ValueNone)
-
-    let wakeFirstWaiting (q: WaiterQueue) : struct (WaiterQueue * int64 voption) =
-        match q.Entries |> List.tryFind (fun w -> w.Status = Waiting) with
-        | Some w -> struct (mark w.Id q, ValueSome w.Id)
-        | None -> struct (q, ValueNone)
-
-    let popWakeNext (q: WaiterQueue) : struct (WaiterQueue * int64 voption) =
-        let rec go entries =
-            match entries with
-            | [] -> struct ({ q with Entries = [] }, ValueNone)
-            | w :: rest when w.Status = Waiting -> struct ({ q with Entries = rest }, ValueSome w.Id)
-            | _ :: rest -> go rest
-
-        if q.Entries.IsEmpty then
+        if q.Count = 0 then
             struct (q, ValueNone)
         else
-            go q.Entries
+            match Map.minKeyValue q.Entries with
+            | id, Waiting -> struct (mark id q, ValueSome id)
+            | _ -> struct (q, ValueNone)
+
+    // The oldest waiter still waiting: only the woken and withdrawn ones ahead of it are passed over, and
+    // those leave when their tasks run.
+    let private firstWaiting (q: WaiterQueue) =
+        match q.Entries |> Seq.tryFind (fun (KeyValue(_, status)) -> status = Waiting) with
+        | Some(KeyValue(id, _)) -> ValueSome id
+        | None -> ValueNone
+
+    let wakeFirstWaiting (q: WaiterQueue) : struct (WaiterQueue * int64 voption) =
+        if q.Count = q.Withdrawn then
+            struct (q, ValueNone)
+        else
+            match firstWaiting q with
+            | ValueSome id -> struct (mark id q, ValueSome id)
+            | ValueNone -> struct (q, ValueNone)
+
+    let wakeWaiting (n: int) (q: WaiterQueue) : struct (WaiterQueue * int64 list) =
+        if n <= 0 || q.Count = q.Withdrawn then
+            struct (q, [])
+        else
+            // One walk in order for all of them: waking them one by one would pass over the ones
+            // already woken each time (Event.set with n waiters was O(n²)).
+            let ids =
+                q.Entries
+                |> Seq.choose (fun (KeyValue(id, status)) -> if status = Waiting then Some id else None)
+                |> Seq.truncate n
+                |> List.ofSeq
+
+            struct (ids |> List.fold (fun q id -> mark id q) q, ids)
+
+    let popWakeNext (q: WaiterQueue) : struct (WaiterQueue * int64 voption) =
+        let rec go (q: WaiterQueue) =
+            if q.Count = 0 then
+                struct (q, ValueNone)
+            else
+                let id, status = Map.minKeyValue q.Entries
+                let rest = remove id q
+
+                if status = Waiting then
+                    struct (rest, ValueSome id)
+                else
+                    go rest
+
+        go q
 
     let popWakeAll (q: WaiterQueue) : struct (WaiterQueue * int64 list) =
-        struct ({ q with Entries = [] },
-                q.Entries
-                |> List.filter (fun w -> w.Status = Waiting)
-                |> List.map (fun w -> w.Id))
+        struct ({ q with
+                    Entries = Map.empty
+                    Count = 0
+                    Withdrawn = 0
+                },
+                [
+                    for KeyValue(id, status) in q.Entries do
+                        if status = Waiting then
+                            yield id
+                ])

@@ -8,21 +8,23 @@ type WaiterStatus =
     | Woken
     | Withdrawn
 
-/// One waiter: the id the shell maps to its future, and its status.
-[<Struct>]
-type Waiter = { Id: int64; Status: WaiterStatus }
-
 /// The waiters of one primitive, oldest first (SEMANTICS §13): the one queue every lock, semaphore,
 /// condition and queue is built on. An empty queue is one shared value, so an uncontended primitive
 /// allocates nothing for it.
+///
+/// Waiters are kept by id in a balanced tree, and ids only grow, so the tree's order is the queue's:
+/// each operation is O(log n) and the counts O(1), plus a step for each woken or withdrawn waiter
+/// passed over on the way to the first still waiting, as asyncio's walk of its deque does. (A list
+/// appended at its end made every operation O(n): 16,000 tasks taking turns on one lock took 6 s.)
 [<Struct>]
 type WaiterQueue =
-    {
-
-        /// Oldest first.
-        Entries: Waiter list
-        NextId: int64
-    }
+    private
+        {
+            Entries: Map<int64, WaiterStatus>
+            NextId: int64
+            Count: int
+            Withdrawn: int
+        }
 
 module WaiterQueue =
 
@@ -55,6 +57,9 @@ module WaiterQueue =
     /// Wakes the first waiter still waiting, skipping woken and withdrawn ones (Semaphore._wake_up_next,
     /// Condition._notify).
     val internal wakeFirstWaiting: q: WaiterQueue -> struct (WaiterQueue * int64 voption)
+
+    /// Wakes the first n waiters still waiting, in order, in one pass (Event.set, Condition.notify).
+    val internal wakeWaiting: n: int -> q: WaiterQueue -> struct (WaiterQueue * int64 list)
 
     /// Pops waiters from the head until one still waiting is found, and wakes it; the popped ones leave
     /// the queue (asyncio.Queue._wakeup_next).

@@ -81,9 +81,13 @@ module AsCompletedState =
         | item :: rest, _ -> { s with Queue = rest }, Take item
         | [], [] -> { s with Readers = s.Readers + 1 }, WaitForCompletion
         | [], back ->
-            match List.rev back with
-            | item :: rest -> { s with Queue = rest; Back = [] }, Take item
-            | [] -> { s with Readers = s.Readers + 1 }, WaitForCompletion
+            let front = List.rev back
+
+            { s with
+                Queue = List.tail front
+                Back = []
+            },
+            Take(List.head front)
 
     let readerLeft (woken: bool) (s: AsCompletedState) : AsCompletedState * AsCompletedCommand list =
         if woken then

@@ -78,20 +78,19 @@ module WaiterQueue =
             | id, Waiting -> struct (mark id q, ValueSome id)
             | _ -> struct (q, ValueNone)
 
-    // The oldest waiter still waiting: only the woken and withdrawn ones ahead of it are passed over, and
-    // those leave when their tasks run.
-    let private firstWaiting (q: WaiterQueue) =
-        match q.Entries |> Seq.tryFind (fun (KeyValue(_, status)) -> status = Waiting) with
-        | Some(KeyValue(id, _)) -> ValueSome id
-        | None -> ValueNone
+    // The ids still waiting, oldest first, walked lazily: only the woken and withdrawn waiters ahead of
+    // the ones taken are passed over, and those leave when their tasks run.
+    let private waitingIds (q: WaiterQueue) =
+        q.Entries
+        |> Seq.choose (fun (KeyValue(id, status)) -> if status = Waiting then Some id else None)
 
     let wakeFirstWaiting (q: WaiterQueue) : struct (WaiterQueue * int64 voption) =
         if q.Count = q.Withdrawn then
             struct (q, ValueNone)
         else
-            match firstWaiting q with
-            | ValueSome id -> struct (mark id q, ValueSome id)
-            | ValueNone -> struct (q, ValueNone)
+            match Seq.tryHead (waitingIds q) with
+            | Some id -> struct (mark id q, ValueSome id)
+            | None -> struct (q, ValueNone)
 
     let wakeWaiting (n: int) (q: WaiterQueue) : struct (WaiterQueue * int64 list) =
         if n <= 0 || q.Count = q.Withdrawn then
@@ -99,12 +98,7 @@ module WaiterQueue =
         else
             // One walk in order for all of them: waking them one by one would pass over the ones
             // already woken each time (Event.set with n waiters was O(n²)).
-            let ids =
-                q.Entries
-                |> Seq.choose (fun (KeyValue(id, status)) -> if status = Waiting then Some id else None)
-                |> Seq.truncate n
-                |> List.ofSeq
-
+            let ids = waitingIds q |> Seq.truncate n |> List.ofSeq
             struct (ids |> List.fold (fun q id -> mark id q) q, ids)
 
     let popWakeNext (q: WaiterQueue) : struct (WaiterQueue * int64 voption) =
@@ -128,8 +122,4 @@ module WaiterQueue =
                     Count = 0
                     Withdrawn = 0
                 },
-                [
-                    for KeyValue(id, status) in q.Entries do
-                        if status = Waiting then
-                            yield id
-                ])
+                List.ofSeq (waitingIds q))

@@ -15,6 +15,10 @@ public class CrowdTests
 
     private static int[] Upto(int n) => Enumerable.Range(0, n).ToArray();
 
+    // One task per member of the crowd, in creation order.
+    private static LoopTask[] StartCrowd(Func<int, Coroutine> member) =>
+        Upto(Crowd).Select(i => Asyncio.CreateTask(member(i))).ToArray();
+
     [Fact]
     public void AsyncLock_ACrowdOfTasks_AcquiresInArrivalOrder()
     {
@@ -24,7 +28,6 @@ public class CrowdTests
 
         async Coroutine Main()
         {
-            var loop = Asyncio.GetRunningLoop();
             var gate = new AsyncLock();
             async Coroutine Worker(int i)
             {
@@ -34,7 +37,7 @@ public class CrowdTests
                     order.Add(i);
                 }
             }
-            var tasks = Upto(Crowd).Select(i => loop.CreateTask(Worker(i))).ToArray();
+            var tasks = StartCrowd(Worker);
             foreach (var task in tasks) await task;
             Assert.False(gate.Locked);
         }
@@ -49,14 +52,13 @@ public class CrowdTests
 
         async Coroutine Main()
         {
-            var loop = Asyncio.GetRunningLoop();
             var ready = new AsyncEvent();
             async Coroutine Waiter(int i)
             {
                 await ready.Wait();
                 order.Add(i);
             }
-            var tasks = Upto(Crowd).Select(i => loop.CreateTask(Waiter(i))).ToArray();
+            var tasks = StartCrowd(Waiter);
             await Asyncio.Sleep(0);
             ready.Set();
             foreach (var task in tasks) await task;
@@ -72,7 +74,6 @@ public class CrowdTests
 
         async Coroutine Main()
         {
-            var loop = Asyncio.GetRunningLoop();
             var condition = new AsyncCondition();
             async Coroutine Waiter(int i)
             {
@@ -82,7 +83,7 @@ public class CrowdTests
                     order.Add(i);
                 }
             }
-            var tasks = Upto(Crowd).Select(i => loop.CreateTask(Waiter(i))).ToArray();
+            var tasks = StartCrowd(Waiter);
             await Asyncio.Sleep(0);
             using (await condition.LockAsync()) condition.Notify(Crowd / 2);
             foreach (var task in tasks.Take(Crowd / 2)) await task;
@@ -102,10 +103,9 @@ public class CrowdTests
 
         async Coroutine Main()
         {
-            var loop = Asyncio.GetRunningLoop();
             var queue = new AsyncQueue<int>();
             async Coroutine Getter(int i) => got[i] = await queue.Get();
-            var tasks = Upto(Crowd).Select(i => loop.CreateTask(Getter(i))).ToArray();
+            var tasks = StartCrowd(Getter);
             await Asyncio.Sleep(0);
             // Every tenth getter gives up first: the items go to the others, still in order.
             for (var i = 0; i < Crowd; i += 10) tasks[i].Cancel();

@@ -17,3 +17,9 @@ let cases = 500 * scale
 type AioPropertyAttribute() as this =
     inherit PropertyAttribute()
     do this.MaxTest <- cases
+
+/// For a property whose every case is thousands of operations: a fifth of `cases` (100, or 10,000
+/// under `soak`), so that one property does not take a whole suite's time.
+type AioHeavyPropertyAttribute() as this =
+    inherit PropertyAttribute()
+    do this.MaxTest <- cases / 5

@@ -23,14 +23,15 @@ internal sealed class TaskRegistry
     private int _used;          // slots handed out at least once (the rest of the array is untouched)
     private int _free = -1;     // head of the free slots, threaded through Slot.NextFree
     private int _parked;
-    // The strong slots: chunks never copied, and a stack of the free ones. Once no task holds one (every
-    // task parked or done, as at the end of most iterations) they start over from the first chunk, so a
-    // burst of tasks that all park leaves no empty slots behind.
-    private RefSlot<ITaskStepper>[]?[] _strongChunks = [];
+    // The strong slots: chunks never copied, the free ones threaded through the slots themselves. Once no
+    // task holds one (every task parked or done, as at the end of most iterations) they start over from
+    // the first chunk, so a burst of tasks that all park leaves no empty slots behind. (A separate stack of
+    // free indexes grew by doubling into the large-object heap past about 20,000 tasks, and allocating
+    // there is what set off a full collection in the middle of a burst of 100,000.)
+    private StrongSlot[]?[] _strongChunks = [];
     private int _strongUsed;
     private int _strongLive;
-    private int[] _strongFree = new int[16];
-    private int _strongFreeCount;
+    private int _strongFree = -1;
     // The running sentinel's stop flag; the registry must not reference the sentinel itself, or it would
     // never be collected.
     private StrongBox<bool>? _sentinelStop;
@@ -46,6 +47,14 @@ internal sealed class TaskRegistry
         public object? Coroutine;
     }
 
+    // A struct element, not the task reference itself: storing into an array of an interface type would
+    // check the element's type on every store (see RefSlot).
+    private struct StrongSlot
+    {
+        public ITaskStepper? Task;
+        public int NextFree;
+    }
+
     private const int ChunkBits = 8;
     private const int ChunkSize = 1 << ChunkBits;
     private const int StrongChunkBits = 10;
@@ -53,7 +62,9 @@ internal sealed class TaskRegistry
 
     private ref Slot At(int index) => ref _chunks[index >> ChunkBits][index & (ChunkSize - 1)];
 
-    private ref ITaskStepper? StrongAt(int index) => ref _strongChunks[index >> StrongChunkBits]![index & (StrongChunkSize - 1)].Value;
+    private ref StrongSlot StrongSlotAt(int index) => ref _strongChunks[index >> StrongChunkBits]![index & (StrongChunkSize - 1)];
+
+    private ref ITaskStepper? StrongAt(int index) => ref StrongSlotAt(index).Task;
 
     public TaskRegistry(Loop loop) => _loop = loop;
 
@@ -151,32 +162,37 @@ internal sealed class TaskRegistry
 
     private int TakeStrong()
     {
-        if (_strongFreeCount > 0) return _strongFree[--_strongFreeCount];
+        if (_strongFree >= 0)
+        {
+            var index = _strongFree;
+            _strongFree = StrongSlotAt(index).NextFree;
+            return index;
+        }
         var chunk = _strongUsed >> StrongChunkBits;
         if (chunk == _strongChunks.Length) Array.Resize(ref _strongChunks, Math.Max(4, _strongChunks.Length * 2));
-        _strongChunks[chunk] ??= new RefSlot<ITaskStepper>[StrongChunkSize];
+        _strongChunks[chunk] ??= new StrongSlot[StrongChunkSize];
         return _strongUsed++;
     }
 
     private void ReleaseStrong(int index)
     {
-        StrongAt(index) = null;
+        ref var slot = ref StrongSlotAt(index);
+        slot.Task = null;
         if (--_strongLive == 0)
         {
             StartStrongOver();
             return;
         }
-        if (_strongFreeCount == _strongFree.Length) Array.Resize(ref _strongFree, _strongFree.Length * 2);
-        _strongFree[_strongFreeCount++] = index;
+        slot.NextFree = _strongFree;
+        _strongFree = index;
     }
 
     // Every strong slot is empty: the first chunk is kept for the next tasks, the rest go.
     private void StartStrongOver()
     {
         _strongUsed = 0;
-        _strongFreeCount = 0;
+        _strongFree = -1;
         for (var i = 1; i < _strongChunks.Length && _strongChunks[i] is not null; i++) _strongChunks[i] = null;
-        if (_strongFree.Length > StrongChunkSize) _strongFree = new int[16];
     }
 
     private int TakeSlot()

@@ -27,20 +27,40 @@ type TimerKey =
             | :? TimerKey as t -> (k :> IComparable<TimerKey>).CompareTo t
             | _ -> invalidArg "o" "a TimerKey compares only with a TimerKey"
 
-// One timer in a run: the key and the shell's payload side by side, so a run is one array.
+// One timer in a run: the key and the shell's payload side by side, so a run is one kind of array.
 [<Struct>]
 type private TimerEntry<'T> = { Key: TimerKey; Item: 'T }
 
-// A sorted array of timers of which the first Start have been popped. Arrays are never written
-// once built: popping moves Start in a new Run value and shares the array.
+// Runs are held in chunks small enough to stay out of the large-object heap: a burst of 100,000 timers
+// sorted into flat arrays allocated megabytes there, and every few megabytes of large objects set off a
+// full collection, whose pause (100-250 ms with 100,000 tasks alive) was a third of that burst's time.
+// 2,048 entries of a reference payload are 48 KB, under the heap's 85,000-byte threshold.
+module private Chunk =
+    [<Literal>]
+    let Bits = 11
+
+    [<Literal>]
+    let Size = 2048
+
+    [<Literal>]
+    let Mask = 2047
+
+// A sorted sequence of timers, entry i at Chunks[i / Size][i % Size] (every chunk full but the last),
+// of which the first Start have been popped. Chunks are never written once built: popping moves Start
+// in a new Run value and shares them. A Run with Length short of its chunks' end is a due prefix, made
+// and read inside one pop and never kept.
 [<Struct>]
 type private Run<'T> =
     {
-        Items: TimerEntry<'T>[]
+        Chunks: TimerEntry<'T>[][]
         Start: int
+        Length: int
     }
 
-    member r.Count = r.Items.Length - r.Start
+    member r.Count = r.Length - r.Start
+
+    member r.Item(i: int) =
+        r.Chunks[i >>> Chunk.Bits][i &&& Chunk.Mask]
 
 // A class, not a struct, though adding a timer then allocates a new queue object: as a struct (tried)
 // it widened every iteration's Scheduler.next result by its six fields, and an iteration of a busy loop
@@ -67,14 +87,14 @@ module TimerQueue =
     let inline private before (a: TimerKey) (b: TimerKey) =
         a.Deadline < b.Deadline || (a.Deadline = b.Deadline && a.Seq < b.Seq)
 
-    // A stable bottom-up merge sort by key. It takes the array over (every caller passes one it just
-    // built) and returns the sorted one, which may be that array or its scratch twin.
+    // A bottom-up merge sort by key of one array, using a scratch array of the same length. It takes
+    // both over and returns the sorted one, which may be either.
     // Ours rather than Array.Sort with an IComparer: keys compare field by field, inline, with no
-    // interface call per comparison, and equal deadlines keep registration order by construction.
-    let private sorted (items: TimerEntry<'T>[]) : TimerEntry<'T>[] =
+    // interface call per comparison.
+    let private sortInto (items: TimerEntry<'T>[]) (scratch: TimerEntry<'T>[]) : TimerEntry<'T>[] =
         let n = items.Length
         let mutable src = items
-        let mutable dst = Array.zeroCreate n
+        let mutable dst = scratch
         let mutable width = 1
 
         while width < n do
@@ -117,24 +137,122 @@ module TimerQueue =
 
     let isEmpty (q: TimerQueue<'T>) = q.Live = 0
 
-    // Merges two sorted runs into one new array.
+    // Room for n entries: full chunks, then the remainder.
+    let private newChunks<'T> (n: int) : TimerEntry<'T>[][] =
+        let full = n >>> Chunk.Bits
+        let rest = n &&& Chunk.Mask
+
+        Array.init (if rest = 0 then full else full + 1) (fun c ->
+            Array.zeroCreate (if c < full then Chunk.Size else rest))
+
+    // Merges two sorted runs (or due prefixes) into one new run, filled a chunk at a time.
     let private mergeRuns (a: Run<'T>) (b: Run<'T>) : Run<'T> =
-        let items = Array.zeroCreate (a.Count + b.Count)
+        let n = a.Count + b.Count
+        let chunks = newChunks n
         let mutable i = a.Start
         let mutable j = b.Start
 
-        for k in 0 .. items.Length - 1 do
-            if
-                j >= b.Items.Length
-                || (i < a.Items.Length && before a.Items[i].Key b.Items[j].Key)
-            then
-                items[k] <- a.Items[i]
-                i <- i + 1
-            else
-                items[k] <- b.Items[j]
-                j <- j + 1
+        for chunk in chunks do
+            for k in 0 .. chunk.Length - 1 do
+                if j >= b.Length || (i < a.Length && before a[i].Key b[j].Key) then
+                    chunk[k] <- a[i]
+                    i <- i + 1
+                else
+                    chunk[k] <- b[j]
+                    j <- j + 1
 
-        { Items = items; Start = 0 }
+        {
+            Chunks = chunks
+            Start = 0
+            Length = n
+        }
+
+    // Merges neighbours pairwise until one run is left: each timer is copied log2(runs) times.
+    let rec private mergeAll (runs: Run<'T> list) : Run<'T> =
+        let rec pairs runs =
+            match runs with
+            | a :: b :: rest -> mergeRuns a b :: pairs rest
+            | rest -> rest
+
+        match runs with
+        | [ r ] -> r
+        | _ -> mergeAll (pairs runs)
+
+    // Sorts n entries laid out as newChunks lays them out: each chunk on its own, then merge passes
+    // across chunks, back and forth between the chunks and one scratch set, so that a burst costs two
+    // copies of itself however many chunks it spans. Takes the chunks over and returns the sorted ones.
+    let private sortedChunks (chunks: TimerEntry<'T>[][]) (n: int) : TimerEntry<'T>[][] =
+        // A chunk is never empty, so the empty array matches none.
+        let mutable spare: TimerEntry<'T>[] = [||]
+
+        for c in 0 .. chunks.Length - 1 do
+            let chunk = chunks[c]
+
+            let scratch =
+                if spare.Length = chunk.Length then
+                    spare
+                else
+                    Array.zeroCreate chunk.Length
+
+            let sorted = sortInto chunk scratch
+            chunks[c] <- sorted
+
+            spare <-
+                if obj.ReferenceEquals(sorted, chunk) then
+                    scratch
+                else
+                    chunk
+
+        let mutable src = chunks
+        let mutable dst = if n > Chunk.Size then newChunks n else chunks
+        let mutable width = Chunk.Size
+
+        while width < n do
+            let mutable lo = 0
+
+            while lo < n do
+                let mid = min (lo + width) n
+                let hi = min (lo + 2 * width) n
+                let mutable i = lo
+                let mutable j = mid
+
+                for k in lo .. hi - 1 do
+                    let a = src[i >>> Chunk.Bits]
+                    let b = src[j >>> Chunk.Bits]
+
+                    dst[k >>> Chunk.Bits][k &&& Chunk.Mask] <-
+                        if j >= hi || (i < mid && before a[i &&& Chunk.Mask].Key b[j &&& Chunk.Mask].Key) then
+                            i <- i + 1
+                            a[(i - 1) &&& Chunk.Mask]
+                        else
+                            j <- j + 1
+                            b[(j - 1) &&& Chunk.Mask]
+
+                lo <- hi
+
+            let t = src
+            src <- dst
+            dst <- t
+            width <- width * 2
+
+        src
+
+    // Unsorted timers (at least one) as one run.
+    let private runOf (entries: TimerEntry<'T> list) : Run<'T> =
+        let n = List.length entries
+        let chunks = newChunks n
+        let mutable rest = entries
+
+        for chunk in chunks do
+            for k in 0 .. chunk.Length - 1 do
+                chunk[k] <- rest.Head
+                rest <- rest.Tail
+
+        {
+            Chunks = sortedChunks chunks n
+            Start = 0
+            Length = n
+        }
 
     // Adds a run in front of the newer (smaller) runs, merging while the next one is not at least
     // twice as big: what keeps the number of runs logarithmic.
@@ -143,14 +261,33 @@ module TimerQueue =
         | next :: older when next.Count <= 2 * run.Count -> pushRun (mergeRuns run next) older
         | _ -> run :: runs
 
-    // A run whose popped prefix outgrew what is left is copied down to its live suffix: the shared
-    // array would otherwise keep every fired timer's payload reachable for as long as the run lives.
-    // Each copy at least halves the array, so the copying is linear in the timers popped.
+    // A run lets go of the chunks it has popped entirely (a new directory; the chunks are shared), and a
+    // run whose popped prefix outgrew what is left is copied down to its live suffix: either way, fired
+    // timers' payloads do not stay reachable for as long as the run lives. Each copy at least halves a
+    // run of under two chunks, so the copying is linear in the timers popped.
     let private tidy (r: Run<'T>) =
+        let r =
+            if r.Start >= Chunk.Size then
+                let drop = r.Start >>> Chunk.Bits
+
+                {
+                    Chunks = Array.sub r.Chunks drop (r.Chunks.Length - drop)
+                    Start = r.Start - (drop <<< Chunk.Bits)
+                    Length = r.Length - (drop <<< Chunk.Bits)
+                }
+            else
+                r
+
         if r.Start > r.Count then
+            let chunks = newChunks r.Count
+
+            for k in 0 .. r.Count - 1 do
+                chunks[k >>> Chunk.Bits][k &&& Chunk.Mask] <- r[r.Start + k]
+
             {
-                Items = Array.sub r.Items r.Start r.Count
+                Chunks = chunks
                 Start = 0
+                Length = r.Count
             }
         else
             r
@@ -169,12 +306,12 @@ module TimerQueue =
                     for run in runs do
                         let mutable start = run.Start
 
-                        while start < run.Items.Length && Set.contains run.Items[start].Key.Seq cancelled do
-                            cancelled <- Set.remove run.Items[start].Key.Seq cancelled
+                        while start < run.Length && Set.contains run[start].Key.Seq cancelled do
+                            cancelled <- Set.remove run[start].Key.Seq cancelled
                             passed <- passed + 1
                             start <- start + 1
 
-                        if start < run.Items.Length then
+                        if start < run.Length then
                             yield tidy { run with Start = start }
                 ]
 
@@ -185,11 +322,9 @@ module TimerQueue =
         match q.Incoming with
         | [] -> q
         | incoming ->
-            let items = sorted (List.toArray incoming)
-
             { q with
                 Incoming = []
-                Runs = pushRun { Items = items; Start = 0 } q.Runs
+                Runs = pushRun (runOf incoming) q.Runs
             }
 
     let add key (x: 'T) (q: TimerQueue<'T>) =
@@ -206,26 +341,20 @@ module TimerQueue =
     // Every live timer, sorted, in one run (or none).
     let private compacted (q: TimerQueue<'T>) =
         let live =
-            [|
+            [
                 for e in q.Incoming do
                     if not (Set.contains e.Key.Seq q.Cancelled) then
                         yield e
                 for r in q.Runs do
-                    for i in r.Start .. r.Items.Length - 1 do
-                        if not (Set.contains r.Items[i].Key.Seq q.Cancelled) then
-                            yield r.Items[i]
-            |]
-
-        let live = sorted live
+                    for i in r.Start .. r.Length - 1 do
+                        if not (Set.contains r[i].Key.Seq q.Cancelled) then
+                            yield r[i]
+            ]
 
         {
             Incoming = []
             IncomingMin = Unchecked.defaultof<_>
-            Runs =
-                if live.Length = 0 then
-                    []
-                else
-                    [ { Items = live; Start = 0 } ]
+            Runs = if live.IsEmpty then [] else [ runOf live ]
             Live = q.Live
             Cancelled = Set.empty
             CancelledCount = 0
@@ -260,7 +389,7 @@ module TimerQueue =
                 ValueNone
 
         for r in q.Runs do
-            let k = r.Items[r.Start].Key
+            let k = r[r.Start].Key
 
             match earliest with
             | ValueSome e when not (before k e) -> ()
@@ -272,74 +401,80 @@ module TimerQueue =
     // is not before endTime.
     let private dueCount endTime (r: Run<'T>) =
         let mutable lo = r.Start
-        let mutable hi = r.Items.Length
+        let mutable hi = r.Length
 
         while lo < hi do
             let mid = lo + (hi - lo) / 2
 
-            if r.Items[mid].Key.Deadline < endTime then
+            if r[mid].Key.Deadline < endTime then
                 lo <- mid + 1
             else
                 hi <- mid
 
         lo - r.Start
 
-    // The due prefix of each run (deadline before endTime) taken off, merged into one sorted array
-    // with the cancelled ones left out.
-    // The due timers as a slice (array, start, count) of a run or of a merged array: the common case, one
-    // run with nothing cancelled, hands out the run's own array, which callers copy what they need from.
-    let private takeDue endTime (q: TimerQueue<'T>) : struct (TimerEntry<'T>[] * int * int * TimerQueue<'T>) =
-        let q =
-            if not q.Incoming.IsEmpty && q.IncomingMin.Deadline < endTime then
-                settle q
-            else
-                q
-
-        match q.Runs with
-        | [ r ] when q.Cancelled.IsEmpty ->
-            // One run and nothing cancelled (the usual case once a burst of timers is sorted): its
-            // due prefix, as it is.
-            let n = dueCount endTime r
-
-            let rest =
-                if r.Start + n < r.Items.Length then
-                    [ tidy { r with Start = r.Start + n } ]
+    // The due timers (deadline before endTime) in firing order, each as `project` makes it, and the
+    // queue without them. Nothing due (an empty queue included): the same queue back, and no allocation.
+    let private popDueAs (project: TimerEntry<'T> -> 'R) endTime (q: TimerQueue<'T>) : struct ('R[] * TimerQueue<'T>) =
+        match tryEarliest q with
+        | ValueSome k when k.Deadline < endTime ->
+            let q =
+                if not q.Incoming.IsEmpty && q.IncomingMin.Deadline < endTime then
+                    settle q
                 else
-                    []
+                    q
 
-            struct (r.Items,
-                    r.Start,
-                    n,
-                    { q with
-                        Runs = rest
-                        Live = q.Live - n
-                    })
-        | _ ->
+            match q.Runs with
+            | [ r ] when q.Cancelled.IsEmpty ->
+                // One run and nothing cancelled (the usual case once a burst of timers is sorted): its
+                // due prefix, read in place.
+                let n = dueCount endTime r
+                let due = Array.zeroCreate n
 
-            let counts = q.Runs |> List.map (dueCount endTime)
-            let total = List.sum counts
+                for i in 0 .. n - 1 do
+                    due[i] <- project r[r.Start + i]
 
-            if total = 0 then
-                struct (Array.empty, 0, 0, q)
-            else
-                let gathered = Array.zeroCreate total
+                let rest =
+                    if r.Start + n < r.Length then
+                        [ tidy { r with Start = r.Start + n } ]
+                    else
+                        []
+
+                struct (due,
+                        { q with
+                            Runs = rest
+                            Live = q.Live - n
+                        })
+            | _ ->
+                // Every run's due prefix (the earliest timer is due, so one at least is not empty),
+                // merged; the cancelled ones among them are left out and leave the cancelled set.
+                let counts = q.Runs |> List.map (dueCount endTime)
+
+                let merged =
+                    List.map2 (fun (r: Run<'T>) n -> { r with Length = r.Start + n }) q.Runs counts
+                    |> List.filter (fun r -> r.Count > 0)
+                    |> mergeAll
+
+                let mutable cancelled = q.Cancelled
+                let mutable skipped = 0
+
+                if not cancelled.IsEmpty then
+                    for i in merged.Start .. merged.Length - 1 do
+                        let seq = merged[i].Key.Seq
+
+                        if Set.contains seq cancelled then
+                            cancelled <- Set.remove seq cancelled
+                            skipped <- skipped + 1
+
+                let due = Array.zeroCreate (merged.Count - skipped)
                 let mutable at = 0
 
-                List.iter2
-                    (fun (r: Run<'T>) n ->
-                        System.Array.Copy(r.Items, r.Start, gathered, at, n)
-                        at <- at + n)
-                    q.Runs
-                    counts
+                for i in merged.Start .. merged.Length - 1 do
+                    let e = merged[i]
 
-                let due = if q.Runs.Length > 1 then sorted gathered else gathered
-
-                let live, cancelled =
-                    if q.Cancelled.IsEmpty then
-                        due, q.Cancelled
-                    else
-                        let live = due |> Array.filter (fun e -> not (Set.contains e.Key.Seq q.Cancelled))
-                        live, due |> Array.fold (fun set e -> Set.remove e.Key.Seq set) q.Cancelled
+                    if skipped = 0 || not (Set.contains e.Key.Seq q.Cancelled) then
+                        due[at] <- project e
+                        at <- at + 1
 
                 let advanced =
                     List.map2 (fun (r: Run<'T>) n -> { r with Start = r.Start + n }) q.Runs counts
@@ -348,28 +483,13 @@ module TimerQueue =
 
                 let struct (runs, cancelled, passed) = trimHeads cancelled advanced
 
-                struct (live,
-                        0,
-                        live.Length,
+                struct (due,
                         { q with
                             Runs = runs
-                            Live = q.Live - live.Length
+                            Live = q.Live - due.Length
                             Cancelled = cancelled
-                            CancelledCount = q.CancelledCount - (due.Length - live.Length) - passed
+                            CancelledCount = q.CancelledCount - skipped - passed
                         })
-
-    // The due timers in firing order, each as `project` makes it. Nothing due (an empty queue
-    // included): the same queue back, and no allocation.
-    let private popDueAs (project: TimerEntry<'T> -> 'R) endTime (q: TimerQueue<'T>) : struct ('R[] * TimerQueue<'T>) =
-        match tryEarliest q with
-        | ValueSome k when k.Deadline < endTime ->
-            let struct (items, start, n, q') = takeDue endTime q
-            let due = Array.zeroCreate n
-
-            for i in 0 .. n - 1 do
-                due[i] <- project items[start + i]
-
-            struct (due, q')
         | _ -> struct (Array.empty, q)
 
     let popDue endTime (q: TimerQueue<'T>) : struct ((TimerKey * 'T) list * TimerQueue<'T>) =
@@ -380,19 +500,31 @@ module TimerQueue =
 
     let toList (q: TimerQueue<'T>) =
         (compacted q).Runs
-        |> List.collect (fun r -> [ for i in r.Start .. r.Items.Length - 1 -> r.Items[i].Key, r.Items[i].Item ])
+        |> List.collect (fun r -> [ for i in r.Start .. r.Length - 1 -> r[i].Key, r[i].Item ])
 
     let isWellFormed (q: TimerQueue<'T>) =
+        let shaped (r: Run<'T>) =
+            let sizes = r.Chunks |> Array.map Array.length
+
+            Array.sum sizes = r.Length
+            && sizes |> Array.forall (fun n -> n > 0 && n <= Chunk.Size)
+            && sizes |> Array.take (max 0 (sizes.Length - 1)) |> Array.forall ((=) Chunk.Size)
+            && r.Start < Chunk.Size
+
         let sorted (r: Run<'T>) =
             r.Count > 0
             && r.Start <= r.Count
-            && Seq.forall
-                (fun i -> before r.Items[i - 1].Key r.Items[i].Key)
-                (seq { r.Start + 1 .. r.Items.Length - 1 })
+            && shaped r
+            && (let mutable inOrder = true
+
+                for i in r.Start + 1 .. r.Length - 1 do
+                    inOrder <- inOrder && before r[i - 1].Key r[i].Key
+
+                inOrder)
 
         q.Runs |> List.forall sorted
         && q.Runs
-           |> List.forall (fun r -> not (Set.contains r.Items[r.Start].Key.Seq q.Cancelled))
+           |> List.forall (fun r -> not (Set.contains r[r.Start].Key.Seq q.Cancelled))
         && q.Incoming |> List.forall (fun e -> not (Set.contains e.Key.Seq q.Cancelled))
         && q.CancelledCount = q.Cancelled.Count
         && (q.Incoming.IsEmpty

@@ -20,10 +20,11 @@ type TimerKey =
 /// added in one iteration, popped in deadline order in batches.
 ///
 /// New timers go to an unsorted list (adding is one list cell). When some of them are due, or a
-/// cancel needs them placed, they are sorted into a run: an immutable sorted array. Runs are kept
+/// cancel needs them placed, they are sorted into a run: an immutable sorted sequence held in chunks
+/// of 2,048, so that no burst of timers allocates in the large-object heap. Runs are kept
 /// at sizes that at least double from the newest to the oldest (two runs of similar size are
 /// merged), so there are O(log n) of them and every timer is copied O(log n) times over its life.
-/// Popping a batch moves each run's start past its due prefix; the arrays are shared, not copied.
+/// Popping a batch moves each run's start past its due prefix; the chunks are shared, not copied.
 ///
 /// Cancelling is lazy, as in asyncio: the key joins a set and the timer is dropped when it reaches
 /// the head of its run, so no run starts with a cancelled timer and the earliest timer is always

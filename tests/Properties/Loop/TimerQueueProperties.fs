@@ -188,3 +188,90 @@ let ``timers added out of sequence order still pop ties by sequence`` () =
         |> List.map (fun k -> int k.Seq)
 
     Xunit.Assert.Equal<int list>(expected, due |> List.map snd)
+
+// Bursts past one chunk of a run (2,048 timers), popped a little at a time so that runs let go of
+// whole chunks and copy down their tails, with a second burst arriving partway (two runs, so pops merge
+// their due prefixes) and a fifth of each burst cancelled out of firing order.
+let private chunkedHistories =
+    gen {
+        let! n = Gen.choose (2_049, 5_000)
+        // Thousands of values per case: drawn from a generated seed, which FsCheck's own generators
+        // would take most of the property's time to do one by one (FsCheck's seed still replays it).
+        let! seed = Gen.choose (0, System.Int32.MaxValue)
+        let random = System.Random seed
+        let deadlines = Array.init n (fun _ -> random.Next(0, n / 2 + 1))
+        let cancels = Array.init n (fun _ -> random.Next 5 = 0)
+        let cuts = List.init 16 (fun _ -> random.Next(0, n / 2 + 2)) |> List.sort
+        return deadlines, cancels, cuts, random.Next 16
+    }
+    |> Arb.fromGen
+
+[<AioHeavyProperty>]
+let ``bursts longer than a chunk pop in order, a little at a time, beside a second burst`` () =
+    Prop.forAll chunkedHistories (fun (deadlines, cancels, cuts, secondAt) ->
+        let n = deadlines.Length
+        let firstBurst = 2 * n / 3
+
+        let keys =
+            deadlines |> Array.mapi (fun i d -> { Deadline = float d; Seq = int64 i })
+
+        let mutable q = TimerQueue.empty<int>
+        // The model: each timer's state, and every timer in firing order, to read the due ones from.
+        let added = Array.zeroCreate n
+        let gone = Array.zeroCreate n
+        let mutable live = 0
+
+        let inOrder =
+            Array.sortWith (fun (a: TimerKey) b -> (a :> System.IComparable<TimerKey>).CompareTo b) keys
+
+        let mutable failure = None
+
+        let burst lo hi =
+            for i in lo .. hi - 1 do
+                q <- TimerQueue.add keys[i] i q
+                added[i] <- true
+
+            for i in lo .. hi - 1 do
+                if cancels[i] then
+                    q <- TimerQueue.remove keys[i] q
+                    gone[i] <- true
+
+            live <- live + (hi - lo) - (cancels[lo .. hi - 1] |> Array.filter id |> Array.length)
+
+        burst 0 firstBurst
+
+        cuts
+        |> List.iteri (fun step cut ->
+            if step = secondAt then
+                burst firstBurst n
+
+            let struct (due, rest) = TimerQueue.popDue (float cut) q
+
+            let expected =
+                [
+                    for k in inOrder do
+                        let i = int k.Seq
+
+                        if added[i] && not gone[i] && k.Deadline < float cut then
+                            yield k
+                ]
+
+            q <- rest
+
+            for k in expected do
+                gone[int k.Seq] <- true
+
+            live <- live - expected.Length
+
+            if failure.IsNone then
+                if due |> List.map fst <> expected then
+                    failure <-
+                        Some $"pop {step} (before {cut}) gave {due.Length} timers, not the {expected.Length} due"
+                elif due |> List.exists (fun (k, i) -> int k.Seq <> i) then
+                    failure <- Some $"pop {step} paired a key with another timer's payload"
+                elif not (TimerQueue.isWellFormed q) then
+                    failure <- Some $"the queue is malformed after pop {step}"
+                elif TimerQueue.count q <> live then
+                    failure <- Some $"after pop {step} the queue counts {TimerQueue.count q}, not {live}")
+
+        failure.IsNone |> Prop.label (defaultArg failure ""))

@@ -27,8 +27,7 @@ internal sealed class GatheringFuture<TResult> : Future<TResult[]>
     public static GatheringFuture<TResult> Start(Loop loop, object[] arguments, bool returnExceptions, Func<Future, TResult> entry)
     {
         var children = new Future[arguments.Length];
-        var first = new bool[arguments.Length];
-        var byArgument = new Dictionary<object, Future>(arguments.Length, ReferenceEqualityComparer.Instance);
+        var byArgument = new IdentityMap<Future>(arguments.Length);
         var distinct = 0;
         for (var i = 0; i < arguments.Length; i++)
         {
@@ -41,20 +40,26 @@ internal sealed class GatheringFuture<TResult> : Future<TResult[]>
             var child = Asyncio.EnsureFutureOn(loop, arguments[i]);
             if (!ReferenceEquals(child.Loop, loop))
                 throw new ArgumentException("gather() children must all belong to one loop: this one belongs to another.", nameof(arguments));
-            byArgument[arguments[i]] = child;
+            byArgument.Add(arguments[i], child);
             children[i] = child;
-            first[i] = true;
             distinct++;
         }
         var outer = new GatheringFuture<TResult>(loop, children, distinct, returnExceptions, entry);
         // One delegate for every child, and no execution context: the callback is the gather's own.
+        // An argument's first place is the one that still finds it in the map; taking it out there
+        // leaves its repeats unfound, so each child is watched (or counted) once.
         Action<Future> onChildDone = outer.OnChildDone;
+        List<Future>? finished = null;
         for (var i = 0; i < children.Length; i++)
-            if (first[i] && !children[i].Done) children[i].AddDoneCallbackNoContext(onChildDone);
-        // Children that finished before the call are counted now, so a gather of finished futures is
-        // itself finished when Gather returns.
-        for (var i = 0; i < children.Length; i++)
-            if (first[i] && children[i].Done) outer.OnChildDone(children[i]);
+        {
+            if (!byArgument.Remove(arguments[i])) continue;
+            if (!children[i].Done) children[i].AddDoneCallbackNoContext(onChildDone);
+            else (finished ??= []).Add(children[i]);
+        }
+        // Children that finished before the call are counted after every callback is in place, so a
+        // gather of finished futures is itself finished when Gather returns.
+        if (finished is not null)
+            foreach (var child in finished) outer.OnChildDone(child);
         return outer;
     }
 

@@ -67,4 +67,54 @@ public class GatherTests
 
         Assert.Equal([7, 7], Asyncio.Run(Main(), LoopClock.Virtual));
     }
+
+    // Past a thousand arguments the repeat check spreads them over several maps (to stay out of the
+    // large-object heap); repeats must still be found, whatever map they fall in.
+    [Fact]
+    public void Gather_ThousandsOfArgumentsEachGivenTwice_EachChildWatchedOnceAndBothPlacesFilled()
+    {
+        const int Pending = 3_000, Finished = 1_000;
+        var runs = 0;
+
+        async Coroutine<int> Counted()
+        {
+            runs++;
+            await Asyncio.Sleep(0);
+            return -1;
+        }
+
+        async Coroutine<string> Main()
+        {
+            var loop = Asyncio.GetRunningLoop();
+            var reported = 0;
+            loop.SetExceptionHandler((_, _) => reported++);
+            var futures = new List<Future<int>>();
+            for (var i = 0; i < Pending + Finished; i++)
+            {
+                var f = loop.CreateFuture<int>();
+                if (i >= Pending) f.SetResult(i);
+                futures.Add(f);
+            }
+            var once = Counted();
+            // Each argument twice, the second copies reversed so repeats sit far from their first place.
+            var arguments = new List<object>(futures);
+            arguments.Add(once);
+            for (var i = futures.Count - 1; i >= 0; i--) arguments.Add(futures[i]);
+            arguments.Add(once);
+            var gathered = Asyncio.Gather(arguments);
+            await Asyncio.Sleep(0);
+            await Asyncio.Sleep(0);
+            for (var i = 0; i < Pending - 1; i++) futures[i].SetResult(i);
+            await Asyncio.Sleep(0);
+            // Watched twice, some child would count for two and the gather would end here.
+            var beforeLast = gathered.Done;
+            futures[Pending - 1].SetResult(Pending - 1);
+            var results = await gathered;
+            var total = futures.Count;
+            var wrong = Enumerable.Range(0, total).Count(i => !Equals(results[i], i) || !Equals(results[total + 1 + (total - 1 - i)], i));
+            return $"done before last {beforeLast}, {results.Length} entries, {wrong} wrong, coroutine {results[total]}/{results[^1]}, ran {runs}, {reported} reported";
+        }
+
+        Assert.Equal("done before last False, 8002 entries, 0 wrong, coroutine -1/-1, ran 1, 0 reported", Asyncio.Run(Main(), LoopClock.Virtual));
+    }
 }

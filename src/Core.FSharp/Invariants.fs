@@ -35,6 +35,6 @@ module Invariants =
         ]
 
     let checkFuture (s: FutureState<'T, 'Cb>) : string list =
-        match s with
-        | Failed(e, _) when obj.ReferenceEquals(e, null) -> [ "a future failed with a null exception" ]
+        match FutureState.failure s with
+        | ValueSome e when obj.ReferenceEquals(e, null) -> [ "a future failed with a null exception" ]
         | _ -> []

@@ -97,7 +97,9 @@ public abstract class Future
 /// </example>
 public class Future<T> : Future
 {
-    private FutureState<T, DoneCallback> _state = FutureState.pending<T, DoneCallback>();
+    // The core keeps each done callback as its DoneCallback's one reference (Target), so that a single
+    // callback sits in the state's reference field without a box.
+    private FutureState<T, object> _state;
 
     // A failed future's "never retrieved" report, or the CancelledException a cancelled task's
     // coroutine raised (so that the first reader sees that very object, with its message; later
@@ -116,7 +118,7 @@ public class Future<T> : Future
     public override bool Done => FutureState.isDone(_state);
 
     /// <inheritdoc />
-    public override bool Cancelled => _state.IsCancelled;
+    public override bool Cancelled => FutureState.isCancelled(_state);
 
     /// <summary>
     /// The result. Throws the exception the future finished with (the same object every time), or a
@@ -222,7 +224,7 @@ public class Future<T> : Future
         CancelCore(error.CancelMessage);
     }
 
-    private void Complete((FutureState<T, DoneCallback>, Completion<DoneCallback>) transition, string operation)
+    private void Complete((FutureState<T, object>, Completion<object>) transition, string operation)
     {
         var (state, completion) = transition;
         if (completion.IsAlreadyDone)
@@ -235,14 +237,14 @@ public class Future<T> : Future
     // asyncio raises it from the callbacks' call_soon; the core refused the completion before anything changed.
     private static InvalidOperationException LoopClosed() => new("Event loop is closed");
 
-    private void ScheduleCallbacks(Completion<DoneCallback> completion)
+    private void ScheduleCallbacks(Completion<object> completion)
     {
         if (completion.IsCompletedOne)
         {
-            Schedule(completion.callback);
+            Schedule(DoneCallback.OfTarget(completion.callback));
             return;
         }
-        for (var list = completion.callbacksInOrder!; !list.IsEmpty; list = list.Tail) Schedule(list.Head);
+        for (var list = completion.callbacksInOrder!; !list.IsEmpty; list = list.Tail) Schedule(DoneCallback.OfTarget(list.Head!));
     }
 
     // A task's wakeup reuses the task's own step handle; any other callback gets a handle of its own.
@@ -262,7 +264,7 @@ public class Future<T> : Future
     // asyncio's _make_cancelled_error(): what a consumer of this cancelled future receives, the
     // coroutine's own CancelledException (with its message) the first time.
     internal override CancelledException CancelledError() =>
-        TakeCancellation(_state is FutureState<T, DoneCallback>.Cancelled c ? c.message : null);
+        TakeCancellation(FutureState.cancelMessage(_state));
 
     private static FSharpOption<string>? Message(string? message) => message is null ? FSharpOption<string>.None : FSharpOption<string>.Some(message);
 
@@ -280,7 +282,7 @@ public class Future<T> : Future
 
     private void AddDoneCallback(DoneCallback callback)
     {
-        var (state, runNow) = FutureState.addCallback(callback, _state);
+        var (state, runNow) = FutureState.addCallback(callback.Target, _state);
         _state = state;
         if (runNow) Schedule(callback);
     }
@@ -290,7 +292,8 @@ public class Future<T> : Future
     {
         ArgumentNullException.ThrowIfNull(callback);
         Loop.CheckThread();
-        var (state, removed) = FutureState.removeCallback(new DoneCallback(callback, null), _state);
+        // The core compares with the stored target's Equals: a ContextualCallback equals its delegate.
+        var (state, removed) = FutureState.removeCallback<object, T>(new DoneCallback(callback, null).Target, _state);
         _state = state;
         return removed;
     }
@@ -333,7 +336,7 @@ public class Future<T> : Future
     internal override ChildOutcome ChildOutcome => GatherStateModule.childOutcome(_state);
 
     internal override string? CancelMessageOrNull =>
-        _state is FutureState<T, DoneCallback>.Cancelled c && FSharpOption<string>.get_IsSome(c.message) ? c.message!.Value : null;
+        FutureState.cancelMessage(_state) is { } message ? message.Value : null;
 
     internal override void ThrowIfFailed() => Result();
 
@@ -349,17 +352,17 @@ public class Future<T> : Future
     /// </summary>
     public override string ToString() => Repr.Guarded(this, () => $"<Future {StateWord}{ResultPart()}{CallbacksPart()}>");
 
-    private protected string ResultPart() => _state switch
+    private protected string ResultPart() => FutureState.view(_state) switch
     {
-        FutureState<T, DoneCallback>.Succeeded s => " result=" + Repr.Of(s.value),
-        FutureState<T, DoneCallback>.Failed f => " exception=" + Repr.Of(f.error),
+        FutureView<T, object>.Succeeded s => " result=" + Repr.Of(s.value),
+        FutureView<T, object>.Failed f => " exception=" + Repr.Of(f.error),
         _ => "",
     };
 
     private protected string CallbacksPart()
     {
-        var cbs = FutureState.callbacks(_state);
-        return cbs.IsEmpty ? "" : " cb=[" + string.Join(", ", cbs.Select(c => (c.Task is null ? Repr.CallbackName(c.Callback!) : "Task.task_wakeup") + "()")) + "]";
+        var cbs = FutureState.callbacks(_state).Select(DoneCallback.OfTarget).ToList();
+        return cbs.Count == 0 ? "" : " cb=[" + string.Join(", ", cbs.Select(c => (c.Task is null ? Repr.CallbackName(c.Callback!) : "Task.task_wakeup") + "()")) + "]";
     }
 }
 
@@ -368,7 +371,8 @@ public class Future<T> : Future
 // registered in the default ExecutionContext is its bare delegate, and so is one of the library's own
 // (AddDoneCallbackNoContext), which reads no context: it runs in the default one. Only a callback
 // registered in another context takes a ContextualCallback. Equal by delegate (or task), not context:
-// RemoveDoneCallback removes a callback whatever context it was added in.
+// RemoveDoneCallback removes a callback whatever context it was added in. The future's state holds only
+// the Target; OfTarget gives the view back.
 internal readonly struct DoneCallback : IEquatable<DoneCallback>
 {
     // An Action<Future>, a ContextualCallback, or the ITaskStepper to wake (which resumes through its own
@@ -379,6 +383,12 @@ internal readonly struct DoneCallback : IEquatable<DoneCallback>
         _target = context is null || ReferenceEquals(context, InContext.Default) ? callback : new ContextualCallback(callback, context);
 
     public DoneCallback(ITaskStepper task) => _target = task;
+
+    private DoneCallback(object target) => _target = target;
+
+    public static DoneCallback OfTarget(object target) => new(target);
+
+    public object Target => _target;
 
     public Action<Future>? Callback => _target as Action<Future> ?? (_target as ContextualCallback)?.Callback;
 
@@ -395,10 +405,15 @@ internal readonly struct DoneCallback : IEquatable<DoneCallback>
 
     public override int GetHashCode() => Identity.GetHashCode();
 
+    // Equal to its delegate, so that the core's removal (stored.Equals(bare delegate)) finds it.
     private sealed class ContextualCallback(Action<Future> callback, ExecutionContext context)
     {
         public Action<Future> Callback { get; } = callback;
 
         public ExecutionContext Context { get; } = context;
+
+        public override bool Equals(object? obj) => obj is ContextualCallback c ? Callback.Equals(c.Callback) : Callback.Equals(obj);
+
+        public override int GetHashCode() => Callback.GetHashCode();
     }
 }

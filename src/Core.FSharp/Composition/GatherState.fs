@@ -26,10 +26,9 @@ type GatherState =
 module GatherState =
 
     let childOutcome child =
-        match child with
-        | FutureState.Cancelled _ -> ChildCancelled
-        | FutureState.Failed _ -> ChildFailed
-        | _ -> ChildSucceeded
+        if FutureState.isCancelled child then ChildCancelled
+        elif (FutureState.failure child).IsSome then ChildFailed
+        else ChildSucceeded
 
     let start distinct returnExceptions =
         {

@@ -2,7 +2,48 @@ namespace Aio.Core
 
 open System.Runtime.CompilerServices
 
+// Which of the states a FutureState is in. Pending is 0, so that the struct's default value is a new
+// future; the terminal tags are the highest, so that done() is one compare.
+module private Tag =
+    [<Literal>]
+    let Pending = 0uy
+
+    [<Literal>]
+    let PendingOne = 1uy
+
+    [<Literal>]
+    let PendingMany = 2uy
+
+    [<Literal>]
+    let Succeeded = 3uy
+
+    [<Literal>]
+    let Failed = 4uy
+
+    [<Literal>]
+    let FailedRetrieved = 5uy
+
+    [<Literal>]
+    let Cancelled = 6uy
+
+// Two fields for every state: a union struct would give each case's fields their own room. `Other`
+// holds the one callback (boxed: the shell's callbacks are references, so that costs nothing there),
+// the list of two or more (newest first), the exception, or the cancel message (a string option, null
+// for None); the tag says which.
+[<Struct; NoEquality; NoComparison>]
 type FutureState<'T, 'Cb> =
+    val internal Other: objnull
+    val internal Value: 'T
+    val internal Tag: byte
+
+    internal new(tag, other, value) =
+        {
+            Tag = tag
+            Other = other
+            Value = value
+        }
+
+type FutureView<'T, 'Cb> =
     | Pending of callbacksNewestFirst: 'Cb list
     | PendingOne of callback: 'Cb
     | Succeeded of value: 'T
@@ -23,53 +64,53 @@ type Completion<'Cb> =
     | AlreadyDone
     | RefusedLoopClosed
 
-// Which results of a type are the type's default and so may share one Succeeded state.
-type private DefaultSharing =
-    | NoValue
-    | NullReference
-    | EveryValue
-
-// States that carry nothing particular to one future, built once per type instead of once per
-// future: the pending state of a new future, success with the type's default value (most tasks
-// return nothing: VoidResult, a struct without fields), and cancellation without a message.
-type private CachedFuture<'T, 'Cb>() =
-    static member val Pending: FutureState<'T, 'Cb> = Pending []
-    static member val SucceededDefault: FutureState<'T, 'Cb> = Succeeded Unchecked.defaultof<'T>
-    static member val CancelledNoMessage: FutureState<'T, 'Cb> = Cancelled None
-
-    // When a value may be replaced by the shared default: a null reference, or any value of a struct
-    // without fields (it has one value only). Never by equality: a type's Equals may call values
-    // equal that are not the same (-0.0 and 0.0, or a struct comparing only some fields).
-    static member val SharesDefault =
-        if not typeof<'T>.IsValueType then
-            NullReference
-        elif
-            typeof<'T>
-                .GetFields(
-                    System.Reflection.BindingFlags.Instance
-                    ||| System.Reflection.BindingFlags.Public
-                    ||| System.Reflection.BindingFlags.NonPublic
-                )
-                .Length = 0
-        then
-            EveryValue
-        else
-            NoValue
-
 module FutureState =
 
-    let pending<'T, 'Cb> : FutureState<'T, 'Cb> = CachedFuture<'T, 'Cb>.Pending
+    let pending<'T, 'Cb> : FutureState<'T, 'Cb> =
+        Unchecked.defaultof<FutureState<'T, 'Cb>>
 
-    let isDone s =
-        match s with
-        | Pending _
-        | PendingOne _ -> false
-        | _ -> true
+    let inline private make tag (other: objnull) (value: 'T) : FutureState<'T, 'Cb> =
+        FutureState<'T, 'Cb>(tag, other, value)
 
-    let isCancelled s =
-        match s with
-        | Cancelled _ -> true
-        | _ -> false
+    let inline private holding tag (other: objnull) : FutureState<'T, 'Cb> = make tag other Unchecked.defaultof<'T>
+
+    let inline private one (s: FutureState<'T, 'Cb>) : 'Cb = unbox<'Cb> (Unchecked.nonNull s.Other)
+
+    // The tag says what Other holds, so these casts need no type check (and the list and the
+    // exception are never null; a message's None is).
+    let inline private many (s: FutureState<'T, 'Cb>) : 'Cb list =
+        Unchecked.nonNull (Unsafe.As<'Cb list> s.Other)
+
+    let inline private errorOf (s: FutureState<'T, 'Cb>) : exn =
+        Unchecked.nonNull (Unsafe.As<exn> s.Other)
+
+    let private messageOf (s: FutureState<'T, 'Cb>) : string option =
+        match s.Other with
+        | :? (string option) as message -> message
+        | _ -> None
+
+    let isDone (s: FutureState<'T, 'Cb>) = s.Tag >= Tag.Succeeded
+
+    let isCancelled (s: FutureState<'T, 'Cb>) = s.Tag = Tag.Cancelled
+
+    let failure (s: FutureState<'T, 'Cb>) =
+        match s.Tag with
+        | Tag.Failed
+        | Tag.FailedRetrieved -> ValueSome(errorOf s)
+        | _ -> ValueNone
+
+    let cancelMessage (s: FutureState<'T, 'Cb>) =
+        if s.Tag = Tag.Cancelled then messageOf s else None
+
+    let view (s: FutureState<'T, 'Cb>) =
+        match s.Tag with
+        | Tag.Pending -> Pending []
+        | Tag.PendingOne -> PendingOne(one s)
+        | Tag.PendingMany -> Pending(many s)
+        | Tag.Succeeded -> Succeeded s.Value
+        | Tag.Failed -> Failed(errorOf s, false)
+        | Tag.FailedRetrieved -> Failed(errorOf s, true)
+        | _ -> Cancelled(messageOf s)
 
     // Callbacks are stored newest first; most futures have none or one, whose order needs no reversal.
     let private inOrder (cbs: 'Cb list) =
@@ -92,33 +133,26 @@ module FutureState =
     let private alreadyDone (s: FutureState<'T, 'Cb>) : struct (FutureState<'T, 'Cb> * Completion<'Cb>) =
         struct (s, AlreadyDone)
 
-    let private complete terminal s =
-        match s with
-        | PendingOne cb -> completedOne terminal cb
-        | Pending cbs -> completedMany terminal cbs
+    let private complete (terminal: FutureState<'T, 'Cb>) (s: FutureState<'T, 'Cb>) =
+        match s.Tag with
+        | Tag.PendingOne -> completedOne terminal (one s)
+        | Tag.Pending -> completedMany terminal []
+        | Tag.PendingMany -> completedMany terminal (many s)
         | _ -> alreadyDone s
 
-    let private succeeded (v: 'T) : FutureState<'T, 'Cb> =
-        match CachedFuture<'T, 'Cb>.SharesDefault with
-        | EveryValue -> CachedFuture<'T, 'Cb>.SucceededDefault
-        | NullReference when isNull (box v) -> CachedFuture<'T, 'Cb>.SucceededDefault
-        | _ -> Succeeded v
+    let setResult (v: 'T) (s: FutureState<'T, 'Cb>) = complete (make Tag.Succeeded null v) s
 
-    let setResult v s = complete (succeeded v) s
+    let setException (e: exn) (s: FutureState<'T, 'Cb>) = complete (holding Tag.Failed e) s
 
-    let setException e s = complete (Failed(e, false)) s
+    let cancel (message: string option) (s: FutureState<'T, 'Cb>) =
+        // An option is null for None, so a cancellation without a message stores nothing.
+        let cancelled = holding Tag.Cancelled (box message)
 
-    let cancel message s =
-        let cancelled =
-            match message with
-            | None -> CachedFuture<_, _>.CancelledNoMessage
-            | Some _ -> Cancelled message
-
-        match s with
-        | Pending [] -> struct (cancelled, Completed [])
-        | Pending cbs -> struct (cancelled, Completed(inOrder cbs))
-        | PendingOne cb -> struct (cancelled, CompletedOne cb)
-        | Failed(e, _) -> struct (Failed(e, true), AlreadyDone)
+        match s.Tag with
+        | Tag.Pending -> struct (cancelled, Completed [])
+        | Tag.PendingMany -> struct (cancelled, Completed(inOrder (many s)))
+        | Tag.PendingOne -> struct (cancelled, CompletedOne(one s))
+        | Tag.Failed -> struct (holding Tag.FailedRetrieved s.Other, AlreadyDone)
         | _ -> struct (s, AlreadyDone)
 
     let onLoop loopClosed (before: FutureState<'T, 'Cb>) (struct (_, completion: Completion<'Cb>) as transition) =
@@ -133,54 +167,62 @@ module FutureState =
 
     [<MethodImpl(MethodImplOptions.NoInlining)>]
     let private readOther (s: FutureState<'T, 'Cb>) : struct (FutureState<'T, 'Cb> * FutureRead<'T>) =
-        match s with
-        | Failed(e, _) -> struct (Failed(e, true), ReadError e)
-        | Cancelled m -> struct (s, CancelledRead m)
+        match s.Tag with
+        | Tag.Failed
+        | Tag.FailedRetrieved -> struct (holding Tag.FailedRetrieved s.Other, ReadError(errorOf s))
+        | Tag.Cancelled -> struct (s, CancelledRead(messageOf s))
         | _ -> struct (s, NotReady)
 
     // The common read, a success, apart from the rest for the reason given at `complete`.
-    let result s =
-        match s with
-        | Succeeded v -> readSucceeded s v
-        | _ -> readOther s
+    let result (s: FutureState<'T, 'Cb>) =
+        if s.Tag = Tag.Succeeded then
+            readSucceeded s s.Value
+        else
+            readOther s
 
     let exceptionOf s = result s
 
-    let addCallback cb s =
-        match s with
-        | Pending [] -> struct (PendingOne cb, false)
-        | Pending cbs -> struct (Pending(cb :: cbs), false)
-        | PendingOne first -> struct (Pending [ cb; first ], false)
+    let addCallback (cb: 'Cb) (s: FutureState<'T, 'Cb>) =
+        match s.Tag with
+        | Tag.Pending -> struct (holding Tag.PendingOne (box cb), false)
+        | Tag.PendingOne -> struct (holding Tag.PendingMany (box [ cb; one s ]), false)
+        | Tag.PendingMany -> struct (holding Tag.PendingMany (box (cb :: many s)), false)
         | _ -> struct (s, true)
 
-    let removeCallback cb s =
-        match s with
-        | Pending cbs ->
+    // The pending state holding these callbacks (newest first) in the fewest objects.
+    let private pendingWith (cbs: 'Cb list) : FutureState<'T, 'Cb> =
+        match cbs with
+        | [] -> pending
+        | [ cb ] -> holding Tag.PendingOne (box cb)
+        | _ -> holding Tag.PendingMany (box cbs)
+
+    let removeCallback (cb: 'Cb) (s: FutureState<'T, 'Cb>) =
+        match s.Tag with
+        | Tag.PendingMany ->
+            let cbs = many s
             let kept = cbs |> List.filter (fun c -> c <> cb)
-            struct (Pending kept, List.length cbs - List.length kept)
-        | PendingOne c when c = cb -> struct (pending, 1)
+            struct (pendingWith kept, List.length cbs - List.length kept)
+        | Tag.PendingOne when one s = cb -> struct (pending, 1)
         | _ -> struct (s, 0)
 
-    let callbacks s =
-        match s with
-        | Pending cbs -> inOrder cbs
-        | PendingOne cb -> [ cb ]
+    let callbacks (s: FutureState<'T, 'Cb>) =
+        match s.Tag with
+        | Tag.PendingMany -> inOrder (many s)
+        | Tag.PendingOne -> [ one s ]
         | _ -> []
 
-    let unretrieved s =
-        match s with
-        | Failed(_, false) -> true
-        | _ -> false
+    let unretrieved (s: FutureState<'T, 'Cb>) = s.Tag = Tag.Failed
 
-    let markRetrieved s =
-        match s with
-        | Failed(e, false) -> Failed(e, true)
-        | _ -> s
+    let markRetrieved (s: FutureState<'T, 'Cb>) =
+        if s.Tag = Tag.Failed then
+            holding Tag.FailedRetrieved s.Other
+        else
+            s
 
-    let stateWord s =
-        match s with
-        | Pending _
-        | PendingOne _ -> "pending"
-        | Succeeded _
-        | Failed _ -> "finished"
-        | Cancelled _ -> "cancelled"
+    let stateWord (s: FutureState<'T, 'Cb>) =
+        match s.Tag with
+        | Tag.Pending
+        | Tag.PendingOne
+        | Tag.PendingMany -> "pending"
+        | Tag.Cancelled -> "cancelled"
+        | _ -> "finished"

@@ -1,12 +1,22 @@
 namespace Aio.Core
 
 /// The lifecycle of a future (SEMANTICS §2): PENDING, then exactly one terminal state.
-/// Values and exceptions are opaque payloads ('T, exn) so that states compare and print in
-/// property tests; 'Cb is whatever the shell registers as a done callback (a delegate in C#,
-/// an int in tests). Callbacks are kept newest first, so registering one is a single cons. Most
-/// awaited futures have exactly one callback (the awaiting task's wakeup): `PendingOne` holds it
-/// without a list cell.
+/// Values and exceptions are opaque payloads ('T, exn); 'Cb is whatever the shell registers as a
+/// done callback (a task's wakeup or a delegate in C#, an int in tests).
+///
+/// A struct the future holds inline (a tag, the value, and one reference for the rest), so that no
+/// step of a future's life allocates a state: awaiting it, completing it and reading it. A single
+/// callback is held boxed, which costs nothing for the shell's callbacks (references); only a second
+/// one takes list cells, kept newest first so that registering one is a single cons. The default
+/// value is a pending future without callbacks. `view` shows a state as a union.
+[<Struct; NoEquality; NoComparison>]
 type FutureState<'T, 'Cb> =
+    val internal Other: objnull
+    val internal Value: 'T
+    val internal Tag: byte
+
+/// A FutureState as a union, for tests, diagrams and repr: built on demand, never stored.
+type FutureView<'T, 'Cb> =
     | Pending of callbacksNewestFirst: 'Cb list
     | PendingOne of callback: 'Cb
     | Succeeded of value: 'T
@@ -37,8 +47,17 @@ type Completion<'Cb> =
 /// Pure transitions of SEMANTICS §2.2–§2.3. Each returns the next state and a named outcome.
 module FutureState =
 
-    /// A new pending future (one shared value per type: a future costs nothing until used).
+    /// A new pending future without callbacks (the struct's default value).
     val pending<'T, 'Cb> : FutureState<'T, 'Cb>
+
+    /// The state as a union (allocates: for tests and repr, not the hot path).
+    val view: s: FutureState<'T, 'Cb> -> FutureView<'T, 'Cb>
+
+    /// The exception of a failed future, retrieved or not; ValueNone in every other state.
+    val failure: s: FutureState<'T, 'Cb> -> exn voption
+
+    /// The message of a cancelled future (None without one, or when it is not cancelled).
+    val cancelMessage: s: FutureState<'T, 'Cb> -> string option
 
     /// done(): true in the three terminal states.
     val isDone: s: FutureState<'a, 'b> -> bool

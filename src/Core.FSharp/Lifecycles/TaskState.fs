@@ -162,13 +162,15 @@ module TaskState =
         | WaiterCancelled -> wakeCancelled
 
     let waiterOutcome isCancellation waiter =
-        match waiter with
-        | FutureState.Cancelled _ -> WaiterCancelled
-        // Awaiting it raises a cancellation all the same (a gather whose child was cancelled fails with
-        // one), so a pending cancel must keep that error, as for a cancelled waiter.
-        | FutureState.Failed(e, _) when isCancellation e -> WaiterCancelled
-        | FutureState.Failed _ -> WaiterFailed
-        | _ -> WaiterSucceeded
+        if FutureState.isCancelled waiter then
+            WaiterCancelled
+        else
+            match FutureState.failure waiter with
+            // Awaiting it raises a cancellation all the same (a gather whose child was cancelled fails
+            // with one), so a pending cancel must keep that error, as for a cancelled waiter.
+            | ValueSome e when isCancellation e -> WaiterCancelled
+            | ValueSome _ -> WaiterFailed
+            | ValueNone -> WaiterSucceeded
 
     let private suspendedOrdinary = SuspendedOn OrdinaryWaiter
     let private suspendedUninterruptible = SuspendedOn UninterruptibleWaiter

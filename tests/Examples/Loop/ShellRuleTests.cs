@@ -325,4 +325,34 @@ public class ShellRuleTests
         Assert.Equal(0.0, loop.Time());
         loop.Close();
     }
+    private static readonly AsyncLocal<string?> s_ambient = new();
+
+    // remove_done_callback compares callbacks, not the contexts they were added in: one added while an
+    // AsyncLocal was set (kept with its context) and the same delegate added without one are both
+    // removed, each registration counted, and the rest keep their order and run.
+    [Fact]
+    public void RemoveDoneCallback_RemovesEveryRegistrationOfTheDelegate_WhateverContextItWasAddedIn()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var ran = new List<string>();
+        Action<Future> target = _ => ran.Add("target");
+        Action<Future> other = _ => ran.Add($"other {s_ambient.Value ?? "unset"}");
+        var f = loop.CreateFuture<int>();
+        var one = loop.CreateFuture<int>();
+        s_ambient.Value = "at add";
+        f.AddDoneCallback(target);
+        f.AddDoneCallback(other);
+        one.AddDoneCallback(target);
+        s_ambient.Value = null;
+        f.AddDoneCallback(target);
+        Assert.Equal(2, f.RemoveDoneCallback(target));
+        Assert.Equal(0, f.RemoveDoneCallback(target));
+        Assert.Equal(1, one.RemoveDoneCallback(target));
+        f.SetResult(1);
+        one.SetResult(1);
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        Assert.Equal(["other at add"], ran);
+        loop.Close();
+    }
 }

@@ -48,7 +48,7 @@ type Answer =
 
 type private Model =
     {
-        Outcome: FutureState<int, int> option
+        Outcome: FutureView<int, int> option
         Callbacks: int list
         Retrieved: bool
         LoopClosed: bool
@@ -166,7 +166,7 @@ let ``12 single assignment: done never becomes pending again and the outcome nev
             ops
             |> List.scan (fun s op -> fst (openStep s op)) FutureState.pending
             |> List.map (fun s ->
-                match s with
+                match FutureState.view s with
                 | Pending _
                 | PendingOne _ -> None
                 | Failed(e, _) -> Some(Failed(e, false))

@@ -107,12 +107,12 @@ let private modelFinals (world: World) =
     world.Tasks
     |> List.map (fun t ->
         let final =
-            match t.Future with
-            | FutureState.Pending _
-            | FutureState.PendingOne _ -> "pending"
-            | FutureState.Succeeded _ -> "returned"
-            | FutureState.Failed _ -> "failed"
-            | FutureState.Cancelled m -> sprintf "cancelled %s" (text m)
+            match FutureState.view t.Future with
+            | Pending _
+            | PendingOne _ -> "pending"
+            | Succeeded _ -> "returned"
+            | Failed _ -> "failed"
+            | Cancelled m -> sprintf "cancelled %s" (text m)
 
         sprintf "final %d %s requests=%d" t.Id final t.State.CancelRequests)
 

@@ -346,7 +346,7 @@ let ``25 swallowing: a coroutine that catches the cancellation and returns ends 
                 |> Option.map (fun (i, _) -> i + 1)
             // every accepted cancel was delivered before the return: the task must end finished
             if delivered && endedReturned && lastCancelIdx < lastDeliveredIdx then
-                match t.Future with
+                match FutureState.view t.Future with
                 | Succeeded _ -> true
                 | _ -> false
             else

@@ -53,7 +53,7 @@ type WorldEvent =
     | CancelCall of task: int * message: string option * accepted: bool
     | UncancelCall of task: int * remaining: int
     | CoroutineEnded of task: int * How
-    | TaskFinal of task: int * FutureState<unit, int>
+    | TaskFinal of task: int * FutureView<unit, int>
     | WaiterDone of Waiter * iteration: int64
     /// The history's next operation begins (lets a trace of the real shell be lined up with this one).
     | OpStarts of WorldOp
@@ -169,7 +169,7 @@ let rec private interpret w (t: TaskSim) (commands: Commands<Waiter>) =
                 | EndCancelled m -> FutureState.cancel m t.Future
 
             t.Future <- s
-            emit w (TaskFinal(t.Id, s))
+            emit w (TaskFinal(t.Id, FutureState.view s))
             scheduleCallbacks w (TaskW t.Id) completion
 
 and private apply w (t: TaskSim) input =
@@ -230,7 +230,7 @@ and private runCoroutine w (t: TaskSim) resume =
         | Send when t.Started ->
             match waiterOf t.Script.[t.Pc] with
             | Some waiter ->
-                match futureOf w waiter with
+                match FutureState.view (futureOf w waiter) with
                 | Cancelled m -> Some(Choice1Of2(m, false))
                 | Failed _ -> Some(Choice2Of2())
                 | _ -> None
@@ -281,7 +281,7 @@ and private runCoroutine w (t: TaskSim) resume =
             emit w (Executed(t.Id, t.Pc))
 
             let awaitDone waiter =
-                match futureOf w waiter with
+                match FutureState.view (futureOf w waiter) with
                 | Pending _
                 | PendingOne _ ->
                     suspendedOn <- ValueSome waiter

@@ -4,27 +4,14 @@ open System.Runtime.CompilerServices
 
 // Which of the states a FutureState is in. Pending is 0, so that the struct's default value is a new
 // future; the terminal tags are the highest, so that done() is one compare.
-module private Tag =
-    [<Literal>]
-    let Pending = 0uy
-
-    [<Literal>]
-    let PendingOne = 1uy
-
-    [<Literal>]
-    let PendingMany = 2uy
-
-    [<Literal>]
-    let Succeeded = 3uy
-
-    [<Literal>]
-    let Failed = 4uy
-
-    [<Literal>]
-    let FailedRetrieved = 5uy
-
-    [<Literal>]
-    let Cancelled = 6uy
+type internal FutureTag =
+    | Pending = 0uy
+    | PendingOne = 1uy
+    | PendingMany = 2uy
+    | Succeeded = 3uy
+    | Failed = 4uy
+    | FailedRetrieved = 5uy
+    | Cancelled = 6uy
 
 // Two fields for every state: a union struct would give each case's fields their own room. `Other`
 // holds the one callback (boxed: the shell's callbacks are references, so that costs nothing there),
@@ -34,7 +21,7 @@ module private Tag =
 type FutureState<'T, 'Cb> =
     val internal Other: objnull
     val internal Value: 'T
-    val internal Tag: byte
+    val internal Tag: FutureTag
 
     internal new(tag, other, value) =
         {
@@ -89,27 +76,27 @@ module FutureState =
         | :? (string option) as message -> message
         | _ -> None
 
-    let isDone (s: FutureState<'T, 'Cb>) = s.Tag >= Tag.Succeeded
+    let isDone (s: FutureState<'T, 'Cb>) = s.Tag >= FutureTag.Succeeded
 
-    let isCancelled (s: FutureState<'T, 'Cb>) = s.Tag = Tag.Cancelled
+    let isCancelled (s: FutureState<'T, 'Cb>) = s.Tag = FutureTag.Cancelled
 
     let failure (s: FutureState<'T, 'Cb>) =
         match s.Tag with
-        | Tag.Failed
-        | Tag.FailedRetrieved -> ValueSome(errorOf s)
+        | FutureTag.Failed
+        | FutureTag.FailedRetrieved -> ValueSome(errorOf s)
         | _ -> ValueNone
 
     let cancelMessage (s: FutureState<'T, 'Cb>) =
-        if s.Tag = Tag.Cancelled then messageOf s else None
+        if s.Tag = FutureTag.Cancelled then messageOf s else None
 
     let view (s: FutureState<'T, 'Cb>) =
         match s.Tag with
-        | Tag.Pending -> Pending []
-        | Tag.PendingOne -> PendingOne(one s)
-        | Tag.PendingMany -> Pending(many s)
-        | Tag.Succeeded -> Succeeded s.Value
-        | Tag.Failed -> Failed(errorOf s, false)
-        | Tag.FailedRetrieved -> Failed(errorOf s, true)
+        | FutureTag.Pending -> Pending []
+        | FutureTag.PendingOne -> PendingOne(one s)
+        | FutureTag.PendingMany -> Pending(many s)
+        | FutureTag.Succeeded -> Succeeded s.Value
+        | FutureTag.Failed -> Failed(errorOf s, false)
+        | FutureTag.FailedRetrieved -> Failed(errorOf s, true)
         | _ -> Cancelled(messageOf s)
 
     // Callbacks are stored newest first; most futures have none or one, whose order needs no reversal.
@@ -135,24 +122,25 @@ module FutureState =
 
     let private complete (terminal: FutureState<'T, 'Cb>) (s: FutureState<'T, 'Cb>) =
         match s.Tag with
-        | Tag.PendingOne -> completedOne terminal (one s)
-        | Tag.Pending -> completedMany terminal []
-        | Tag.PendingMany -> completedMany terminal (many s)
+        | FutureTag.PendingOne -> completedOne terminal (one s)
+        | FutureTag.Pending -> completedMany terminal []
+        | FutureTag.PendingMany -> completedMany terminal (many s)
         | _ -> alreadyDone s
 
-    let setResult (v: 'T) (s: FutureState<'T, 'Cb>) = complete (make Tag.Succeeded null v) s
+    let setResult (v: 'T) (s: FutureState<'T, 'Cb>) =
+        complete (make FutureTag.Succeeded null v) s
 
-    let setException (e: exn) (s: FutureState<'T, 'Cb>) = complete (holding Tag.Failed e) s
+    let setException (e: exn) (s: FutureState<'T, 'Cb>) = complete (holding FutureTag.Failed e) s
 
     let cancel (message: string option) (s: FutureState<'T, 'Cb>) =
         // An option is null for None, so a cancellation without a message stores nothing.
-        let cancelled = holding Tag.Cancelled (box message)
+        let cancelled = holding FutureTag.Cancelled (box message)
 
         match s.Tag with
-        | Tag.Pending -> struct (cancelled, Completed [])
-        | Tag.PendingMany -> struct (cancelled, Completed(inOrder (many s)))
-        | Tag.PendingOne -> struct (cancelled, CompletedOne(one s))
-        | Tag.Failed -> struct (holding Tag.FailedRetrieved s.Other, AlreadyDone)
+        | FutureTag.Pending -> struct (cancelled, Completed [])
+        | FutureTag.PendingMany -> struct (cancelled, Completed(inOrder (many s)))
+        | FutureTag.PendingOne -> struct (cancelled, CompletedOne(one s))
+        | FutureTag.Failed -> struct (holding FutureTag.FailedRetrieved s.Other, AlreadyDone)
         | _ -> struct (s, AlreadyDone)
 
     let onLoop loopClosed (before: FutureState<'T, 'Cb>) (struct (_, completion: Completion<'Cb>) as transition) =
@@ -168,14 +156,14 @@ module FutureState =
     [<MethodImpl(MethodImplOptions.NoInlining)>]
     let private readOther (s: FutureState<'T, 'Cb>) : struct (FutureState<'T, 'Cb> * FutureRead<'T>) =
         match s.Tag with
-        | Tag.Failed
-        | Tag.FailedRetrieved -> struct (holding Tag.FailedRetrieved s.Other, ReadError(errorOf s))
-        | Tag.Cancelled -> struct (s, CancelledRead(messageOf s))
+        | FutureTag.Failed
+        | FutureTag.FailedRetrieved -> struct (holding FutureTag.FailedRetrieved s.Other, ReadError(errorOf s))
+        | FutureTag.Cancelled -> struct (s, CancelledRead(messageOf s))
         | _ -> struct (s, NotReady)
 
     // The common read, a success, apart from the rest for the reason given at `complete`.
     let result (s: FutureState<'T, 'Cb>) =
-        if s.Tag = Tag.Succeeded then
+        if s.Tag = FutureTag.Succeeded then
             readSucceeded s s.Value
         else
             readOther s
@@ -184,45 +172,45 @@ module FutureState =
 
     let addCallback (cb: 'Cb) (s: FutureState<'T, 'Cb>) =
         match s.Tag with
-        | Tag.Pending -> struct (holding Tag.PendingOne (box cb), false)
-        | Tag.PendingOne -> struct (holding Tag.PendingMany (box [ cb; one s ]), false)
-        | Tag.PendingMany -> struct (holding Tag.PendingMany (box (cb :: many s)), false)
+        | FutureTag.Pending -> struct (holding FutureTag.PendingOne (box cb), false)
+        | FutureTag.PendingOne -> struct (holding FutureTag.PendingMany (box [ cb; one s ]), false)
+        | FutureTag.PendingMany -> struct (holding FutureTag.PendingMany (box (cb :: many s)), false)
         | _ -> struct (s, true)
 
     // The pending state holding these callbacks (newest first) in the fewest objects.
     let private pendingWith (cbs: 'Cb list) : FutureState<'T, 'Cb> =
         match cbs with
         | [] -> pending
-        | [ cb ] -> holding Tag.PendingOne (box cb)
-        | _ -> holding Tag.PendingMany (box cbs)
+        | [ cb ] -> holding FutureTag.PendingOne (box cb)
+        | _ -> holding FutureTag.PendingMany (box cbs)
 
     let removeCallback (cb: 'Cb) (s: FutureState<'T, 'Cb>) =
         match s.Tag with
-        | Tag.PendingMany ->
+        | FutureTag.PendingMany ->
             let cbs = many s
             let kept = cbs |> List.filter (fun c -> c <> cb)
             struct (pendingWith kept, List.length cbs - List.length kept)
-        | Tag.PendingOne when one s = cb -> struct (pending, 1)
+        | FutureTag.PendingOne when one s = cb -> struct (pending, 1)
         | _ -> struct (s, 0)
 
     let callbacks (s: FutureState<'T, 'Cb>) =
         match s.Tag with
-        | Tag.PendingMany -> inOrder (many s)
-        | Tag.PendingOne -> [ one s ]
+        | FutureTag.PendingMany -> inOrder (many s)
+        | FutureTag.PendingOne -> [ one s ]
         | _ -> []
 
-    let unretrieved (s: FutureState<'T, 'Cb>) = s.Tag = Tag.Failed
+    let unretrieved (s: FutureState<'T, 'Cb>) = s.Tag = FutureTag.Failed
 
     let markRetrieved (s: FutureState<'T, 'Cb>) =
-        if s.Tag = Tag.Failed then
-            holding Tag.FailedRetrieved s.Other
+        if s.Tag = FutureTag.Failed then
+            holding FutureTag.FailedRetrieved s.Other
         else
             s
 
     let stateWord (s: FutureState<'T, 'Cb>) =
         match s.Tag with
-        | Tag.Pending
-        | Tag.PendingOne
-        | Tag.PendingMany -> "pending"
-        | Tag.Cancelled -> "cancelled"
+        | FutureTag.Pending
+        | FutureTag.PendingOne
+        | FutureTag.PendingMany -> "pending"
+        | FutureTag.Cancelled -> "cancelled"
         | _ -> "finished"

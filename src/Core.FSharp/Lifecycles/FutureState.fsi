@@ -9,11 +9,21 @@ namespace Aio.Core
 /// callback is held boxed, which costs nothing for the shell's callbacks (references); only a second
 /// one takes list cells, kept newest first so that registering one is a single cons. The default
 /// value is a pending future without callbacks. `view` shows a state as a union.
+/// Which state a FutureState is in (the core's own: the shell reads states through the functions).
+type internal FutureTag =
+    | Pending = 0uy
+    | PendingOne = 1uy
+    | PendingMany = 2uy
+    | Succeeded = 3uy
+    | Failed = 4uy
+    | FailedRetrieved = 5uy
+    | Cancelled = 6uy
+
 [<Struct; NoEquality; NoComparison>]
 type FutureState<'T, 'Cb> =
     val internal Other: objnull
     val internal Value: 'T
-    val internal Tag: byte
+    val internal Tag: FutureTag
 
 /// A FutureState as a union, for tests, diagrams and repr: built on demand, never stored.
 type FutureView<'T, 'Cb> =

@@ -124,6 +124,11 @@ public class Future<T> : Future
     /// The result. Throws the exception the future finished with (the same object every time), or a
     /// <see cref="CancelledException"/> if it was cancelled.
     /// </summary>
+    /// <remarks>
+    /// Read it on the loop's thread (or once the loop has stopped): a future is not thread-safe, as in
+    /// asyncio. From another thread, <c>await future.AsTask()</c>; <see cref="Future.Done"/> may be
+    /// polled from anywhere.
+    /// </remarks>
     /// <exception cref="InvalidStateException">The future is not done yet.</exception>
     public T Result() => Read(awaited: false);
 

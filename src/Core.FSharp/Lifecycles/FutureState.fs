@@ -13,10 +13,10 @@ type internal FutureTag =
     | FailedRetrieved = 5uy
     | Cancelled = 6uy
 
-// Two fields for every state: a union struct would give each case's fields their own room. `Other`
-// holds the one callback (boxed: the shell's callbacks are references, so that costs nothing there),
-// the list of two or more (newest first), the exception, or the cancel message (a string option, null
-// for None); the tag says which.
+// The same three fields for every state: a union struct would give each case's fields their own
+// room. `Other` holds the one callback (boxed: the shell's callbacks are references, so that costs
+// nothing there), the list of two or more (newest first), the exception, or the cancel message (a
+// string option, null for None); the tag says which. `Value` is set only once succeeded.
 [<Struct; NoEquality; NoComparison>]
 type FutureState<'T, 'Cb> =
     val internal Other: objnull

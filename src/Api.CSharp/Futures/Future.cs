@@ -367,7 +367,14 @@ public class Future<T> : Future
     private protected string CallbacksPart()
     {
         var cbs = FutureState.callbacks(_state).Select(DoneCallback.OfTarget).ToList();
-        return cbs.Count == 0 ? "" : " cb=[" + string.Join(", ", cbs.Select(c => (c.Task is null ? Repr.CallbackName(c.Callback!) : "Task.task_wakeup") + "()")) + "]";
+        static string Name(DoneCallback c) => (c.Task is null ? Repr.CallbackName(c.Callback!) : "Task.task_wakeup") + "()";
+        // As asyncio's _format_callbacks: past two, the first, how many more, and the last.
+        return cbs.Count switch
+        {
+            0 => "",
+            1 or 2 => " cb=[" + string.Join(", ", cbs.Select(Name)) + "]",
+            _ => $" cb=[{Name(cbs[0])}, <{cbs.Count - 2} more>, {Name(cbs[^1])}]",
+        };
     }
 }
 

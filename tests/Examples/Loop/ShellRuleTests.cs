@@ -27,7 +27,7 @@ public class ShellRuleTests
 
     // CPython 3.13: <Future pending cb=[Task.task_wakeup()]>, and the task shows it as wait_for.
     [Fact]
-    public void AWaiter_ShowsTheParkedTasksWakeupAsTaskTaskWakeup_InItsReprAndTheTasks()
+    public void AWaiter_ShowsTheParkedTasksWakeupAsTaskTaskWakeup_AndPastTwoCallbacksTheFirstHowManyMoreAndTheLast()
     {
         var loop = new Loop(LoopClock.Virtual);
         var gate = loop.CreateFuture<int>();
@@ -38,6 +38,12 @@ public class ShellRuleTests
         Assert.Equal("<Task pending name='parked' coro=<AwaitGate()> wait_for=<Future pending cb=[Task.task_wakeup()]>>", task.ToString());
         gate.AddDoneCallback(Named);
         Assert.Equal("<Future pending cb=[Task.task_wakeup(), Named()]>", gate.ToString());
+        // Past two callbacks asyncio shows the first, how many more, and the last (_format_callbacks).
+        gate.AddDoneCallback(Other);
+        Assert.Equal("<Future pending cb=[Task.task_wakeup(), <1 more>, Other()]>", gate.ToString());
+        gate.AddDoneCallback(Named);
+        Assert.Equal("<Future pending cb=[Task.task_wakeup(), <2 more>, Named()]>", gate.ToString());
+        Assert.Equal("<Task pending name='parked' coro=<AwaitGate()> wait_for=<Future pending cb=[Task.task_wakeup(), <2 more>, Named()]>>", task.ToString());
         gate.SetResult(7);
         Assert.Equal(7, loop.RunUntilComplete(task));
         loop.Close();
@@ -46,6 +52,8 @@ public class ShellRuleTests
     private static async Coroutine<int> AwaitGate(Future<int> gate) => await gate;
 
     private static void Named(Future _) { }
+
+    private static void Other(Future _) { }
 
     [Fact]
     public void CancelledHandle_InTheBatch_IsSkippedWhenItsTurnComes_TimerThatFellDueToo()

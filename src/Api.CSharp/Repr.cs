@@ -53,8 +53,17 @@ public static class Repr
     {
         if (double.IsNaN(d)) return "nan";
         if (double.IsInfinity(d)) return d > 0 ? "inf" : "-inf";
+        // Both write the shortest digits that round-trip, in positional notation from 1e-4 up and in
+        // exponent notation below it. Above, Python switches at 1e16 and .NET at 1e17, so the values in
+        // between (whole numbers: no double that large has a fraction) are rewritten as Python does.
         var s = d.ToString("R", CultureInfo.InvariantCulture);
-        return s.Contains('.') || s.Contains('E') ? s : s + ".0";
+        if (s.Contains('E')) return s.Replace('E', 'e');
+        if (Math.Abs(d) < 1e16) return s.Contains('.') ? s : s + ".0";
+        var negative = s[0] == '-';
+        var digits = s[(negative ? 1 : 0)..];
+        var significant = digits.TrimEnd('0');
+        var mantissa = significant.Length == 1 ? significant : significant[0] + "." + significant[1..];
+        return $"{(negative ? "-" : "")}{mantissa}e+{digits.Length - 1}";
     }
 
     private static string Quote(string s)

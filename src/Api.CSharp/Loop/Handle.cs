@@ -84,13 +84,23 @@ public class Handle : ILoopEntry
         else Unsafe.As<Action<Future>>(callback)(Unsafe.As<Future>(argument));
     }
 
-    /// <summary>asyncio's repr: <c>&lt;Handle name()&gt;</c>, or <c>&lt;Handle cancelled&gt;</c>.</summary>
+    /// <summary>
+    /// asyncio's repr: <c>&lt;Handle name()&gt;</c> (a done callback shows its future as the
+    /// argument), <c>&lt;TimerHandle when=1.5 name()&gt;</c>, or, once cancelled,
+    /// <c>&lt;Handle cancelled&gt;</c> and <c>&lt;TimerHandle cancelled when=1.5&gt;</c>.
+    /// </summary>
     public override string ToString()
     {
         // asyncio's class names: an ArgumentHandle is a plain Handle there.
-        var kind = this is TimerHandle ? "TimerHandle" : "Handle";
-        return Cancelled ? $"<{kind} cancelled>" : $"<{kind} {Repr.CallbackName(_callback)}()>";
+        var when = this is TimerHandle timer ? $"when={Repr.Of(timer.When)}" : null;
+        var kind = when is null ? "Handle" : "TimerHandle";
+        if (Cancelled) return when is null ? $"<{kind} cancelled>" : $"<{kind} cancelled {when}>";
+        return when is null ? $"<{kind} {CallbackSource}>" : $"<{kind} {when} {CallbackSource}>";
     }
+
+    // The callback and its argument as asyncio's _format_callback_source writes them (without the
+    // source location): "name()" or, for a done callback, "name(<Future finished result=1>)".
+    internal string CallbackSource => $"{Repr.CallbackName(_callback)}({(Argument is { } argument ? Repr.Of(argument) : "")})";
 }
 
 /// <summary>A <see cref="Handle"/> for a callback scheduled at a deadline (<see cref="Loop.CallAt(double, Action)"/>).</summary>

@@ -206,7 +206,8 @@ public sealed partial class Loop
     // stack space on every callback.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void ReportCallbackError(ILoopEntry handle, Exception e) =>
-        CallExceptionHandler(new ExceptionContext($"Exception in callback {handle}") { ["exception"] = e, ["handle"] = handle });
+        // asyncio names the callback here, not the handle (which the context carries).
+        CallExceptionHandler(new ExceptionContext($"Exception in callback {(handle is Handle h ? h.CallbackSource : handle.ToString())}") { ["exception"] = e, ["handle"] = handle });
 
     // ---- run_until_complete -----------------------------------------------------------------------
 

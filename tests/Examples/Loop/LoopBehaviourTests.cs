@@ -254,8 +254,49 @@ public class LoopBehaviourTests
         Assert.All(chain, t => Assert.True(t.Cancelled));
     }
 
+    // asyncio's TimerHandle repr carries when=, before the callback, or after "cancelled" once the
+    // handle is cancelled (it drops its callback then).
     [Fact]
-    public void Future_DoneCallbackThrows_HandlerNamesAPlainHandle()
+    public void TimerHandle_Repr_ShowsWhenBeforeTheCallback_AndAfterCancelled()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        var timer = loop.CallLater(1.5, Tick);
+        var handle = loop.CallSoon(Tick);
+        Assert.Equal("<TimerHandle when=1.5 Tick()>", timer.ToString());
+        Assert.Equal("<Handle Tick()>", handle.ToString());
+        timer.Cancel();
+        handle.Cancel();
+        Assert.Equal("<TimerHandle cancelled when=1.5>", timer.ToString());
+        Assert.Equal("<Handle cancelled>", handle.ToString());
+
+        static void Tick() { }
+    }
+
+    // Python's float repr: the shortest round-trip digits, positional below 1e16, else an exponent
+    // with a lower-case e (the values are what CPython 3.13 prints for each).
+    [Theory]
+    [InlineData(2.0, "2.0")]
+    [InlineData(0.1, "0.1")]
+    [InlineData(1e-05, "1e-05")]
+    [InlineData(0.0001, "0.0001")]
+    [InlineData(123456789012345.0, "123456789012345.0")]
+    [InlineData(1e15, "1000000000000000.0")]
+    [InlineData(1234567890123456.8, "1234567890123456.8")]
+    [InlineData(-1.5e15, "-1500000000000000.0")]
+    [InlineData(1e16, "1e+16")]
+    [InlineData(1.5e16, "1.5e+16")]
+    [InlineData(12345678901234568.0, "1.2345678901234568e+16")]
+    [InlineData(-2e16, "-2e+16")]
+    [InlineData(1e17, "1e+17")]
+    [InlineData(1.5e300, "1.5e+300")]
+    [InlineData(-0.0, "-0.0")]
+    [InlineData(5e-324, "5e-324")]
+    public void Repr_OfAFloat_IsPythonsRepr(double value, string expected) => Assert.Equal(expected, Repr.Of(value));
+
+    // asyncio's message names the callback with its argument (_format_callback_source); the context's
+    // handle is a plain Handle, whose repr shows the same.
+    [Fact]
+    public void Future_DoneCallbackThrows_HandlerNamesTheCallbackAndItsFuture_AndAPlainHandle()
     {
         using var loop = new Loop(LoopClock.Virtual);
         var reports = CollectReports(loop);
@@ -265,7 +306,8 @@ public class LoopBehaviourTests
         loop.CallSoon(loop.Stop);
         loop.RunForever();
         var report = Assert.Single(reports);
-        Assert.Equal("Exception in callback <Handle Explodes()>", report.Message);
+        Assert.Equal("Exception in callback Explodes(<Future finished result=1>)", report.Message);
+        Assert.Equal("<Handle Explodes(<Future finished result=1>)>", report["handle"]!.ToString());
         Assert.Equal("boom", report.Exception!.Message);
 
         static void Explodes(Future _) => throw new InvalidOperationException("boom");

@@ -441,7 +441,7 @@ public class RuleGapTests
         loop.RunForever();
         Assert.Equal(["first", "third"], order);
         // An InsufficientMemoryException is an ordinary error: the handler gets it, the loop goes on.
-        Assert.Equal(["Exception in callback <Handle FatalException_InACallback_LeavesRunForever_AndTheRestOfTheBatchRunsNextRun()>"], handled);
+        Assert.Equal(["Exception in callback FatalException_InACallback_LeavesRunForever_AndTheRestOfTheBatchRunsNextRun()"], handled);
         loop.Close();
     }
 
@@ -716,7 +716,7 @@ public class RuleGapTests
             Console.SetError(stderr);
         }
         var lines = captured.ToString().Split(Environment.NewLine);
-        Assert.StartsWith("Exception in callback <Handle ", lines[0]);
+        Assert.StartsWith("Exception in callback DefaultHandler_WritesTheMessageTheHandleAndTheException", lines[0]);
         Assert.StartsWith("handle: <Handle ", lines[1]);
         Assert.StartsWith("System.InvalidOperationException: boom", lines[2]);
         loop.Close();

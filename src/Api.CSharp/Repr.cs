@@ -46,8 +46,51 @@ public static class Repr
         _ => value.ToString() ?? "",
     };
 
+    // reprlib.repr with its default limits, which asyncio applies to a future's result in its repr: a
+    // string of 30 characters of repr at most, an integer of 40 digits, six items of a list, six levels
+    // of nesting, and 30 characters of any other repr; what is cut keeps its start and end around "...".
+    internal static string Limited(object? value) => Limited(value, 6);
+
+    private static string Limited(object? value, int level) => value switch
+    {
+        null or bool or VoidResult => Of(value),
+        string s => LimitedString(s),
+        IFormattable n when IsInteger(n) => Middle(Of(n), 40),
+        Exception => Middle(Of(value), 30),
+        IEnumerable items => LimitedList(items, level),
+        _ => Middle(Of(value), 30),
+    };
+
+    private static string LimitedString(string s)
+    {
+        var text = Of(s.Length > 30 ? s[..30] : s);
+        if (text.Length <= 30) return text;
+        // As reprlib: the repr of the string's first 13 and last 14 characters, cut around "...".
+        var kept = Of(s[..13] + s[^14..]);
+        return kept[..13] + "..." + kept[^14..];
+    }
+
+    private static string LimitedList(IEnumerable items, int level)
+    {
+        if (level <= 0) return "[...]";
+        var pieces = new List<string>();
+        foreach (var item in items)
+        {
+            if (pieces.Count == 6)
+            {
+                pieces.Add("...");
+                break;
+            }
+            pieces.Add(Limited(item, level - 1));
+        }
+        return "[" + string.Join(", ", pieces) + "]";
+    }
+
+    private static string Middle(string s, int max) =>
+        s.Length <= max ? s : s[..((max - 3) / 2)] + "..." + s[^(max - 3 - (max - 3) / 2)..];
+
     private static bool IsInteger(object n) =>
-        n is int or long or short or sbyte or byte or ushort or uint or ulong or decimal;
+        n is int or long or short or sbyte or byte or ushort or uint or ulong or decimal or System.Numerics.BigInteger;
 
     private static string FormatDouble(double d)
     {

@@ -359,7 +359,8 @@ public class Future<T> : Future
 
     private protected string ResultPart() => FutureState.view(_state) switch
     {
-        FutureView<T, object>.Succeeded s => " result=" + Repr.Of(s.value),
+        // asyncio limits the result with reprlib; an exception is written whole.
+        FutureView<T, object>.Succeeded s => " result=" + Repr.Limited(s.value),
         FutureView<T, object>.Failed f => " exception=" + Repr.Of(f.error),
         _ => "",
     };

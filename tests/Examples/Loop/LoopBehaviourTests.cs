@@ -272,6 +272,39 @@ public class LoopBehaviourTests
         static void Tick() { }
     }
 
+    // asyncio writes a future's result through reprlib (its default limits: 30 characters of a string's
+    // repr, 40 digits, six items, six levels, 30 characters of anything else), and an exception whole.
+    // The expected texts are what CPython 3.13 prints for the same values.
+    [Fact]
+    public void FutureRepr_LimitsTheResultAsReprlibDoes_AndWritesAnExceptionWhole()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+
+        string Finished(object? value)
+        {
+            var f = loop.CreateFuture<object?>();
+            f.SetResult(value);
+            return f.ToString();
+        }
+
+        Assert.Equal("<Future finished result='aaaaaaaaaaaaaaaaaaaaaaaaaaaa'>", Finished(new string('a', 28)));
+        Assert.Equal("<Future finished result='aaaaaaaaaaaa...aaaaaaaaaaaaa'>", Finished(new string('a', 29)));
+        Assert.Equal("<Future finished result='abcdefghijkl...xyz0123456789'>", Finished("abcdefghijklmnopqrstuvwxyz0123456789"));
+        Assert.Equal("<Future finished result=[0, 1, 2, 3, 4, 5, ...]>", Finished(Enumerable.Range(0, 10).ToArray()));
+        Assert.Equal("<Future finished result=[1, 'xxxxxxxxxxxx...xxxxxxxxxxxxx']>", Finished(new object[] { 1, new string('x', 40) }));
+        Assert.Equal("<Future finished result=[[[[[[[...]]]]]]]>", Finished(new object[] { new object[] { new object[] { new object[] { new object[] { new object[] { new object[] { 1 } } } } } } }));
+        Assert.Equal("<Future finished result=100000000000000000...0000000000000000000>", Finished(System.Numerics.BigInteger.Pow(10, 50)));
+        Assert.Equal("<Future finished result=ValueError('x...xxxxxxxxxxxx')>", Finished(new ValueError(new string('x', 50))));
+        Assert.Equal("<Future finished result=None>", Finished(null));
+
+        var failed = loop.CreateFuture<int>();
+        failed.SetException(new ValueError(new string('x', 40)));
+        Assert.Equal($"<Future finished exception=ValueError('{new string('x', 40)}')>", failed.ToString());
+        _ = failed.Exception();
+    }
+
+    private sealed class ValueError(string message) : Exception(message);
+
     // Python's float repr: the shortest round-trip digits, positional below 1e16, else an exponent
     // with a lower-case e (the values are what CPython 3.13 prints for each).
     [Theory]

@@ -383,10 +383,10 @@ public class Future<T> : Future
 // waiter list keeps one per parked task, and most futures keep exactly one, a task's wakeup. A callback
 // registered in the default ExecutionContext is its bare delegate, and so is one of the library's own
 // (AddDoneCallbackNoContext), which reads no context: it runs in the default one. Only a callback
-// registered in another context takes a ContextualCallback. Equal by delegate (or task), not context:
-// RemoveDoneCallback removes a callback whatever context it was added in. The future's state holds only
-// the Target; OfTarget gives the view back.
-internal readonly struct DoneCallback : IEquatable<DoneCallback>
+// registered in another context takes a ContextualCallback, which equals its delegate: RemoveDoneCallback
+// removes a callback whatever context it was added in (the core compares the targets). The future's state
+// holds only the Target; OfTarget gives the view back.
+internal readonly struct DoneCallback
 {
     // An Action<Future>, a ContextualCallback, or the ITaskStepper to wake (which resumes through its own
     // step entry).
@@ -409,14 +409,6 @@ internal readonly struct DoneCallback : IEquatable<DoneCallback>
 
     // Sealed types are one type-handle compare each; asking for the interface would search for it.
     public ITaskStepper? Task => _target is Action<Future> or ContextualCallback ? null : System.Runtime.CompilerServices.Unsafe.As<ITaskStepper>(_target);
-
-    private object Identity => _target is ContextualCallback c ? c.Callback : _target;
-
-    public bool Equals(DoneCallback other) => Identity.Equals(other.Identity);
-
-    public override bool Equals(object? obj) => obj is DoneCallback d && Equals(d);
-
-    public override int GetHashCode() => Identity.GetHashCode();
 
     // Equal to its delegate, so that the core's removal (stored.Equals(bare delegate)) finds it.
     private sealed class ContextualCallback(Action<Future> callback, ExecutionContext context)

@@ -92,10 +92,9 @@ public class Handle : ILoopEntry
     public override string ToString()
     {
         // asyncio's class names: an ArgumentHandle is a plain Handle there.
-        var when = this is TimerHandle timer ? $"when={Repr.Of(timer.When)}" : null;
-        var kind = when is null ? "Handle" : "TimerHandle";
-        if (Cancelled) return when is null ? $"<{kind} cancelled>" : $"<{kind} cancelled {when}>";
-        return when is null ? $"<{kind} {CallbackSource}>" : $"<{kind} {when} {CallbackSource}>";
+        if (this is not TimerHandle timer) return Cancelled ? "<Handle cancelled>" : $"<Handle {CallbackSource}>";
+        var when = $"when={Repr.Of(timer.When)}";
+        return Cancelled ? $"<TimerHandle cancelled {when}>" : $"<TimerHandle {when} {CallbackSource}>";
     }
 
     // The callback and its argument as asyncio's _format_callback_source writes them (without the

@@ -99,6 +99,13 @@ module FutureState =
         | FutureTag.FailedRetrieved -> Failed(errorOf s, true)
         | _ -> Cancelled(messageOf s)
 
+    // A failure read or cancelled counts as retrieved: the one place the flag is set.
+    let markRetrieved (s: FutureState<'T, 'Cb>) =
+        if s.Tag = FutureTag.Failed then
+            holding FutureTag.FailedRetrieved s.Other
+        else
+            s
+
     // Callbacks are stored newest first; most futures have none or one, whose order needs no reversal.
     let private inOrder (cbs: 'Cb list) =
         match cbs with
@@ -140,7 +147,7 @@ module FutureState =
         | FutureTag.Pending -> struct (cancelled, Completed [])
         | FutureTag.PendingMany -> struct (cancelled, Completed(inOrder (many s)))
         | FutureTag.PendingOne -> struct (cancelled, CompletedOne(one s))
-        | FutureTag.Failed -> struct (holding FutureTag.FailedRetrieved s.Other, AlreadyDone)
+        | FutureTag.Failed -> struct (markRetrieved s, AlreadyDone)
         | _ -> struct (s, AlreadyDone)
 
     let onLoop loopClosed (before: FutureState<'T, 'Cb>) (struct (_, completion: Completion<'Cb>) as transition) =
@@ -157,7 +164,7 @@ module FutureState =
     let private readOther (s: FutureState<'T, 'Cb>) : struct (FutureState<'T, 'Cb> * FutureRead<'T>) =
         match s.Tag with
         | FutureTag.Failed
-        | FutureTag.FailedRetrieved -> struct (holding FutureTag.FailedRetrieved s.Other, ReadError(errorOf s))
+        | FutureTag.FailedRetrieved -> struct (markRetrieved s, ReadError(errorOf s))
         | FutureTag.Cancelled -> struct (s, CancelledRead(messageOf s))
         | _ -> struct (s, NotReady)
 
@@ -200,12 +207,6 @@ module FutureState =
         | _ -> []
 
     let unretrieved (s: FutureState<'T, 'Cb>) = s.Tag = FutureTag.Failed
-
-    let markRetrieved (s: FutureState<'T, 'Cb>) =
-        if s.Tag = FutureTag.Failed then
-            holding FutureTag.FailedRetrieved s.Other
-        else
-            s
 
     let stateWord (s: FutureState<'T, 'Cb>) =
         match s.Tag with

@@ -1,5 +1,4 @@
 using Aio.Awaiters;
-using Aio.Core;
 
 namespace Aio;
 
@@ -41,67 +40,51 @@ public static partial class Asyncio
     public static Loop GetRunningLoop() =>
         Loop.RunningOnThisThread ?? throw new InvalidOperationException("no running event loop");
 
+    // This thread's current loop as SetEventLoop left it, for a Runner to put back when it closes.
+    internal static Loop? CurrentLoopOrNull => s_current;
+
     /// <summary>
     /// Runs <paramref name="main"/> on a new loop and returns its result; then cancels every task still
-    /// pending, lets them clean up, reports any that failed, and closes the loop.
+    /// pending, lets them clean up, reports any that failed, and closes the loop. The new loop is this
+    /// thread's current loop while it runs; the previous one is current again afterwards. One run of a
+    /// fresh <see cref="Runner"/>.
     /// </summary>
     /// <param name="main">The program's main coroutine.</param>
     /// <param name="clock">The new loop's clock.</param>
+    /// <param name="debug">If not null, the new loop's <see cref="Loop.Debug"/>.</param>
     /// <exception cref="InvalidOperationException">Called while a loop runs on this thread.</exception>
-    public static T Run<T>(Coroutine<T> main, LoopClock clock = LoopClock.Monotonic)
+    public static T Run<T>(Coroutine<T> main, LoopClock clock = LoopClock.Monotonic, bool? debug = null)
     {
         ArgumentNullException.ThrowIfNull(main);
-        if (Loop.RunningOnThisThread is not null)
-            throw new InvalidOperationException("asyncio.run() cannot be called from a running event loop");
-        var loop = new Loop(clock);
-        var previous = s_current;
-        s_current = loop;
-        try
-        {
-            return loop.RunUntilComplete(loop.CreateTask(main));
-        }
-        finally
-        {
-            try
-            {
-                CancelLeftovers(loop);
-            }
-            finally
-            {
-                loop.Close();
-                s_current = previous;
-            }
-        }
+        CheckNotRunning();
+        using var runner = new Runner(clock, debug);
+        return runner.Run(main);
     }
 
-    /// <summary>Runs a coroutine that returns nothing; see <see cref="Run{T}"/>.</summary>
-    public static void Run(Coroutine main, LoopClock clock = LoopClock.Monotonic) => Run<VoidResult>(main, clock);
+    /// <summary>Runs a coroutine that returns nothing; see <see cref="Run{T}(Coroutine{T}, LoopClock, bool?)"/>.</summary>
+    public static void Run(Coroutine main, LoopClock clock = LoopClock.Monotonic, bool? debug = null) => Run<VoidResult>(main, clock, debug);
 
-    // asyncio.run's shutdown, as the core's RunShutdown plans it.
-    private static void CancelLeftovers(Loop loop)
+    /// <summary>
+    /// Runs <paramref name="main"/> on the loop <paramref name="loopFactory"/> makes (asyncio's
+    /// <c>run(main, loop_factory=...)</c>), shutting it down and closing it afterwards; the loop is
+    /// not made this thread's current loop.
+    /// </summary>
+    /// <example><code>Asyncio.Run(Main(), () => new Loop(fakeTimeProvider));</code></example>
+    public static T Run<T>(Coroutine<T> main, Func<Loop> loopFactory, bool? debug = null)
     {
-        var leftovers = loop.LiveTasks;
-        if (RunShutdown.start(leftovers.Count).IsCloseNow) return;
-        foreach (var task in leftovers) task.Cancel();
-        var all = loop.CreateFuture<VoidResult>();
-        var remaining = leftovers.Count;
-        foreach (var task in leftovers)
-            task.AsFuture.AddDoneCallbackNoContext([AsyncioName("gather.<locals>._done_callback")] (_) =>
-            {
-                if (--remaining == 0 && !all.Done) all.SetResult(default);
-            });
-        loop.RunUntilComplete(all);
-        var outcomes = new ChildOutcome[leftovers.Count];
-        for (var i = 0; i < outcomes.Length; i++) outcomes[i] = leftovers[i].AsFuture.ChildOutcome;
-        foreach (var i in RunShutdown.reports(outcomes))
-        {
-            var task = leftovers[i];
-            loop.CallExceptionHandler(new ExceptionContext("unhandled exception during asyncio.run() shutdown")
-            {
-                ["exception"] = task.AsFuture.Exception(),
-                ["task"] = task,
-            });
-        }
+        ArgumentNullException.ThrowIfNull(main);
+        CheckNotRunning();
+        using var runner = new Runner(loopFactory, debug);
+        return runner.Run(main);
+    }
+
+    /// <summary>Runs a coroutine that returns nothing on a loop <paramref name="loopFactory"/> makes.</summary>
+    public static void Run(Coroutine main, Func<Loop> loopFactory, bool? debug = null) => Run<VoidResult>(main, loopFactory, debug);
+
+    private static void CheckNotRunning()
+    {
+        if (Loop.RunningOnThisThread is not null)
+            throw new InvalidOperationException("asyncio.run() cannot be called from a running event loop");
     }
 
     /// <summary>Creates a task on the running loop; see <see cref="Loop.CreateTask{T}(Coroutine{T}, string?, bool?, CancellationToken)"/>.</summary>

@@ -48,6 +48,10 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         public string? FaultText;
     }
 
+    // The context the task's next step runs in: where its last step left it. A Runner carries its
+    // main task's final context on to the next run.
+    internal ExecutionContext? StepContext => _context;
+
     private Rare Rares => _rare ??= new Rare();
 
     internal LoopTask(Loop loop, Coroutine<T> coroutine, string? name, bool eager) : base(loop)

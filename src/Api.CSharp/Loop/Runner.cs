@@ -1,0 +1,198 @@
+using Aio.Core;
+
+namespace Aio;
+
+/// <summary>
+/// Owns one loop across several runs (asyncio's <c>Runner</c>): the loop is made on first use, each
+/// <see cref="Run{T}(Coroutine{T}, CancellationToken)"/> drives one main coroutine to its end on it, and
+/// <see cref="Close"/> (or <c>Dispose</c>) cancels what is still pending, lets it clean up, reports
+/// tasks that failed, and closes the loop. <see cref="Asyncio.Run{T}(Coroutine{T}, LoopClock, bool?)"/>
+/// is one run of a fresh runner. Use it where a synchronous host calls async code more than once:
+/// a test fixture, a console command loop, a plug-in.
+/// </summary>
+/// <remarks>
+/// Every main coroutine runs in the runner's own ExecutionContext, captured when the loop is made and
+/// carried from one run to the next: an <see cref="AsyncLocal{T}"/> the first run's main task sets is
+/// what the second run's main task starts with, and the caller's own context never sees it. A runner
+/// belongs to the thread that made its loop; <c>Run</c> and <c>Close</c> from any other thread are
+/// refused.
+/// </remarks>
+/// <example>
+/// <code>
+/// using var runner = new Runner();
+/// var config = runner.Run(LoadConfig());
+/// runner.Run(Serve(config));
+/// // leaving the scope cancels leftovers and closes the loop
+/// </code>
+/// </example>
+public sealed class Runner : IDisposable
+{
+    private enum State { Created, Initialized, Closed }
+
+    private readonly LoopClock _clock;
+    private readonly Func<Loop>? _loopFactory;
+    private readonly bool? _debug;
+    private State _state;
+    private Loop? _loop;
+    private ExecutionContext? _context;
+    private int _thread;
+    private bool _setCurrent;
+    private Loop? _previousCurrent;
+
+    /// <summary>A runner whose loop will use <paramref name="clock"/> and become this thread's current loop.</summary>
+    /// <param name="clock">Real monotonic time (default) or a virtual clock.</param>
+    /// <param name="debug">If not null, the loop's <see cref="Loop.Debug"/> is set to it.</param>
+    public Runner(LoopClock clock = LoopClock.Monotonic, bool? debug = null)
+    {
+        _clock = clock;
+        _debug = debug;
+    }
+
+    /// <summary>
+    /// A runner whose loop <paramref name="loopFactory"/> makes. As in asyncio, such a loop is not made
+    /// the thread's current loop.
+    /// </summary>
+    /// <param name="loopFactory">Called once, on first use; must return a new loop that is not closed.</param>
+    /// <param name="debug">If not null, the loop's <see cref="Loop.Debug"/> is set to it.</param>
+    /// <example><code>using var runner = new Runner(() => new Loop(fakeTimeProvider));</code></example>
+    public Runner(Func<Loop> loopFactory, bool? debug = null)
+    {
+        ArgumentNullException.ThrowIfNull(loopFactory);
+        _loopFactory = loopFactory;
+        _debug = debug;
+    }
+
+    /// <summary>The runner's loop, made now if this is the first use.</summary>
+    /// <exception cref="InvalidOperationException">The runner is closed.</exception>
+    public Loop GetLoop() => LazyInit();
+
+    /// <summary>
+    /// Runs <paramref name="main"/> as a task on the runner's loop until it finishes, and returns its
+    /// result or throws its exception. Tasks it leaves pending stay on the loop for the next run.
+    /// </summary>
+    /// <param name="main">The coroutine to run.</param>
+    /// <param name="cancellationToken">Cancels the main task (from any thread), as Ctrl+C does in asyncio's runner.</param>
+    /// <exception cref="InvalidOperationException">
+    /// A loop is running on this thread, the runner is closed, or it belongs to another thread.
+    /// </exception>
+    /// <exception cref="CancelledException">The main task was cancelled.</exception>
+    public T Run<T>(Coroutine<T> main, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(main);
+        if (Loop.RunningOnThisThread is not null)
+            throw new InvalidOperationException("Runner.run() cannot be called from a running event loop");
+        var loop = LazyInit();
+        CheckThread(nameof(Run));
+        var task = _context is null ? loop.CreateTask(main, cancellationToken: cancellationToken) : CreateInContext(loop, main, cancellationToken);
+        try
+        {
+            return loop.RunUntilComplete(task);
+        }
+        finally
+        {
+            _context = task.StepContext ?? _context;
+        }
+    }
+
+    /// <summary>Runs a coroutine that returns nothing; see <see cref="Run{T}(Coroutine{T}, CancellationToken)"/>.</summary>
+    public void Run(Coroutine main, CancellationToken cancellationToken = default) => Run<VoidResult>(main, cancellationToken);
+
+    private LoopTask<T> CreateInContext<T>(Loop loop, Coroutine<T> main, CancellationToken cancellationToken)
+    {
+        LoopTask<T>? task = null;
+        ExecutionContext.Run(_context!, _ => task = loop.CreateTask(main, cancellationToken: cancellationToken), null);
+        return task!;
+    }
+
+    /// <summary>
+    /// Cancels every task still pending on the loop, runs the loop until they have finished, reports
+    /// through the exception handler each that ended with an exception, and closes the loop. A runner
+    /// that never made its loop is left as it is (it can still run); a closed one too. Once closed, the
+    /// runner refuses to run.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called while a loop runs on this thread, or from another thread than the runner's.</exception>
+    public void Close()
+    {
+        if (_state != State.Initialized) return;
+        if (Loop.RunningOnThisThread is not null)
+            throw new InvalidOperationException("Runner.close() cannot be called from a running event loop");
+        CheckThread(nameof(Close));
+        var loop = _loop!;
+        try
+        {
+            CancelLeftovers(loop);
+        }
+        finally
+        {
+            loop.Close();
+            if (_setCurrent) Asyncio.SetEventLoop(_previousCurrent);
+            _loop = null;
+            _previousCurrent = null;
+            _context = null;
+            _state = State.Closed;
+        }
+    }
+
+    /// <summary>Same as <see cref="Close"/>.</summary>
+    public void Dispose() => Close();
+
+    private Loop LazyInit()
+    {
+        if (_state == State.Closed) throw new InvalidOperationException("Runner is closed");
+        if (_state == State.Initialized) return _loop!;
+        Loop loop;
+        if (_loopFactory is null)
+        {
+            loop = new Loop(_clock);
+            _previousCurrent = Asyncio.CurrentLoopOrNull;
+            Asyncio.SetEventLoop(loop);
+            _setCurrent = true;
+        }
+        else
+        {
+            loop = _loopFactory() ?? throw new InvalidOperationException("The loop factory returned null");
+            if (loop.IsClosed) throw new InvalidOperationException("The loop factory returned a closed loop");
+        }
+        if (_debug is { } debug) loop.Debug = debug;
+        _loop = loop;
+        _context = ExecutionContext.Capture();
+        _thread = Environment.CurrentManagedThreadId;
+        _state = State.Initialized;
+        return loop;
+    }
+
+    private void CheckThread(string member)
+    {
+        if (Environment.CurrentManagedThreadId != _thread)
+            throw new InvalidOperationException($"Runner.{member}() was called from another thread than the one that made the runner's loop; call it from that thread");
+    }
+
+    // asyncio.run's shutdown, as the core's RunShutdown plans it: cancel the leftovers in creation
+    // order, wait for all of them (as gather(return_exceptions=True) would), then report each that
+    // ended with an exception rather than a cancellation.
+    private static void CancelLeftovers(Loop loop)
+    {
+        var leftovers = loop.LiveTasks;
+        if (RunShutdown.start(leftovers.Count).IsCloseNow) return;
+        foreach (var task in leftovers) task.Cancel();
+        var all = loop.CreateFuture<VoidResult>();
+        var remaining = leftovers.Count;
+        foreach (var task in leftovers)
+            task.AsFuture.AddDoneCallbackNoContext([AsyncioName("gather.<locals>._done_callback")] (_) =>
+            {
+                if (--remaining == 0 && !all.Done) all.SetResult(default);
+            });
+        loop.RunUntilComplete(all);
+        var outcomes = new ChildOutcome[leftovers.Count];
+        for (var i = 0; i < outcomes.Length; i++) outcomes[i] = leftovers[i].AsFuture.ChildOutcome;
+        foreach (var i in RunShutdown.reports(outcomes))
+        {
+            var task = leftovers[i];
+            loop.CallExceptionHandler(new ExceptionContext("unhandled exception during asyncio.run() shutdown")
+            {
+                ["exception"] = task.AsFuture.Exception(),
+                ["task"] = task,
+            });
+        }
+    }
+}

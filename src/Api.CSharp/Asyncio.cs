@@ -157,13 +157,10 @@ public static partial class Asyncio
     /// loop iteration (other ready callbacks run first) without creating a timer.
     /// </summary>
     /// <param name="seconds">The delay.</param>
-    /// <exception cref="ArgumentException">The delay is NaN.</exception>
+    /// <exception cref="ArgumentException">The delay is NaN: raised where it is awaited, as asyncio raises it
+    /// when the sleep coroutine runs.</exception>
     /// <example><code>await Asyncio.Sleep(0.5);</code></example>
-    public static SleepAwaitable Sleep(double seconds)
-    {
-        if (double.IsNaN(seconds)) throw new ArgumentException("sleep length must not be NaN", nameof(seconds));
-        return new SleepAwaitable(seconds);
-    }
+    public static SleepAwaitable Sleep(double seconds) => new(seconds);
 
     /// <summary>Suspends the current task for <paramref name="delay"/>; see <see cref="Sleep(double)"/>.</summary>
     public static SleepAwaitable Sleep(TimeSpan delay) => Sleep(delay.TotalSeconds);

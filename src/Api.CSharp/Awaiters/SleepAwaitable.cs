@@ -32,6 +32,7 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion, ILoopAwaiter
 
     internal SleepAwaiter(double delay)
     {
+        if (double.IsNaN(delay)) throw new ArgumentException("Invalid delay: NaN (not a number)");
         var plan = SleepPlanModule.decide(delay);
         if (plan.IsYieldOnce)
         {

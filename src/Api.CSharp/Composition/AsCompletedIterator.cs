@@ -25,7 +25,8 @@ public sealed class AsCompletedIterator<T> : IEnumerable<Coroutine<T>>, IAsyncEn
     private readonly Dictionary<Future, int> _indexOf;
     private readonly Loop _loop;
     private readonly Action<Future> _onDone;
-    private readonly Queue<Future<VoidResult>> _readers = new();
+    // The readers' futures, by the ids the core's line of readers names them with.
+    private readonly SyncWaiters _readers;
     private readonly TimerHandle? _timeout;
     private AsCompletedState _state;
 
@@ -37,6 +38,7 @@ public sealed class AsCompletedIterator<T> : IEnumerable<Coroutine<T>>, IAsyncEn
         for (var i = 0; i < inputs.Length; i++) _indexOf.TryAdd(inputs[i], i);
         _state = AsCompletedStateModule.start(inputs.Length, timeout is not null);
         _onDone = OnDone;
+        _readers = new SyncWaiters(id => _state = AsCompletedStateModule.readerWithdrawn(id, _state));
         foreach (var f in inputs) f.AddDoneCallbackNoContext(_onDone);
         if (timeout is { } seconds && inputs.Length > 0) _timeout = loop.CallLater(seconds, OnTimeout);
     }
@@ -118,27 +120,21 @@ public sealed class AsCompletedIterator<T> : IEnumerable<Coroutine<T>>, IAsyncEn
                 if (take.item.IsCompletedInput) return _inputs[take.item.index];
                 throw new TimeoutException("as_completed's timeout passed before this future finished.");
             }
-            var reader = _loop.CreateFuture<VoidResult>();
-            _readers.Enqueue(reader);
+            var id = take.reader;
+            var reader = _readers.Add(_loop, id);
             try
             {
                 await reader;
             }
             catch (CancelledException)
             {
-                var woken = reader.Done && !reader.Cancelled;
-                if (!woken) RemoveReader(reader);
-                Apply(AsCompletedStateModule.readerLeft(woken, _state));
+                var woken = reader.WasWoken;
+                _readers.Remove(id);
+                Apply(AsCompletedStateModule.readerLeft(id, woken, _state));
                 throw;
             }
+            _readers.Remove(id);
         }
-    }
-
-    private void RemoveReader(Future<VoidResult> reader)
-    {
-        var rest = _readers.Where(r => !ReferenceEquals(r, reader)).ToArray();
-        _readers.Clear();
-        foreach (var r in rest) _readers.Enqueue(r);
     }
 
     [AsyncioName("_AsCompletedIterator._handle_completion")]
@@ -153,8 +149,8 @@ public sealed class AsCompletedIterator<T> : IEnumerable<Coroutine<T>>, IAsyncEn
         {
             switch (command)
             {
-                case var c when c.IsWakeReader:
-                    _readers.Dequeue().SetResult(default);
+                case AsCompletedCommand.WakeReader wake:
+                    _readers.Wake(wake.reader);
                     break;
                 case var c when c.IsCancelTimeoutHandle:
                     _timeout?.Cancel();

@@ -73,7 +73,7 @@ internal sealed class GatheringFuture<TResult> : Future<TResult[]>
         var accepted = false;
         foreach (var child in _children)
             if (child.Cancel(message)) accepted = true;
-        _state = GatherStateModule.cancelRequested(accepted, message is null ? FSharpOption<string>.None : FSharpOption<string>.Some(message), _state);
+        _state = GatherStateModule.cancelRequested(accepted, _state);
         return accepted;
     }
 
@@ -90,8 +90,8 @@ internal sealed class GatheringFuture<TResult> : Future<TResult[]>
             case var d when d.IsConsumeLateError:
                 child.Exception();
                 break;
-            case GatherDecision.RaiseCancelled cancelled:
-                SetException(new CancelledException(FSharpOption<string>.get_IsSome(cancelled.message) ? cancelled.message!.Value : null));
+            case var d when d.IsRaiseLastChildCancellation:
+                SetException(_children[^1].MakeCancelledError());
                 break;
             case var d when d.IsCompleteWithResults:
                 var results = new TResult[_children.Length];

@@ -66,6 +66,11 @@ public abstract class Future
     // asyncio's _make_cancelled_error(): what a consumer of this cancelled future receives.
     internal abstract CancelledException CancelledError();
 
+    // asyncio's _make_cancelled_error() on a future in any state, as gather calls it on its last child:
+    // a cancelled future's own cancellation; otherwise a new one with no message (a task overrides
+    // this with the message of a request it still holds).
+    internal virtual CancelledException MakeCancelledError() => Cancelled ? CancelledError() : new CancelledException();
+
     // The message a cancelled future was cancelled with (null for none, or when not cancelled).
     internal abstract string? CancelMessageOrNull { get; }
 

@@ -391,5 +391,6 @@ public sealed class AsyncLifoQueue<T>(int maxSize = 0) : AsyncQueue<T>(maxSize)
 
     private protected override T Take() => _stack.Pop();
 
-    private protected override IEnumerable<T> Items => _stack;
+    // Oldest first, as asyncio's repr lists the LifoQueue's underlying list.
+    private protected override IEnumerable<T> Items => _stack.Reverse();
 }

@@ -210,6 +210,12 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     internal override string StateWord =>
         TaskState.isCancelling(_state) ? "cancelling" : base.StateWord;
 
+    // A task holds the message of a cancel request that found no waiter to cancel (asyncio's
+    // Task._cancel_message; a request passed to the waiter travels in the waiter's cancellation), and
+    // a cancelled gather whose last child is this task raises it.
+    internal override CancelledException MakeCancelledError() =>
+        Cancelled ? CancelledError() : new CancelledException(FSharpOption<string>.get_IsSome(_state.CancelMessage) ? _state.CancelMessage!.Value : null);
+
     /// <summary>
     /// asyncio's repr: <c>&lt;Task pending name='Task-1' coro=&lt;TaskFunc()&gt;&gt;</c>,
     /// <c>&lt;Task finished name='T' coro=&lt;TaskFunc()&gt; result='the result'&gt;</c>.

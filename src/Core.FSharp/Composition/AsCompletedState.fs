@@ -8,10 +8,10 @@ type AsCompletedItem =
 [<Struct>]
 type AsCompletedTake =
     | Take of item: AsCompletedItem
-    | WaitForCompletion
+    | WaitForCompletion of reader: int64
 
 type AsCompletedCommand =
-    | WakeReader
+    | WakeReader of reader: int64
     | CancelTimeoutHandle
     | Unwatch of indices: int list
 
@@ -20,7 +20,7 @@ type AsCompletedState =
         Todo: Set<int>
         Queue: AsCompletedItem list
         Back: AsCompletedItem list
-        Readers: int
+        Readers: WaiterQueue
         Left: int
         HasTimeout: bool
     }
@@ -32,19 +32,23 @@ module AsCompletedState =
             Todo = Set.ofSeq (seq { 0 .. count - 1 })
             Queue = []
             Back = []
-            Readers = 0
+            Readers = WaiterQueue.empty
             Left = count
             HasTimeout = hasTimeout && count > 0
         }
 
+    // Pops readers until one still waiting, and wakes it (asyncio.Queue._wakeup_next).
+    let private wakeNext (s: AsCompletedState) =
+        let struct (readers, woken) = WaiterQueue.popWakeNext s.Readers
+
+        { s with Readers = readers },
+        (match woken with
+         | ValueSome id -> [ WakeReader id ]
+         | ValueNone -> [])
+
     // A queued item wakes one waiting reader, as asyncio.Queue's put_nowait does.
     let private put item (s: AsCompletedState) =
-        let s = { s with Back = item :: s.Back }
-
-        if s.Readers > 0 then
-            { s with Readers = s.Readers - 1 }, [ WakeReader ]
-        else
-            s, []
+        wakeNext { s with Back = item :: s.Back }
 
     let completed (index: int) (s: AsCompletedState) : AsCompletedState * AsCompletedCommand list =
         if not (s.Todo.Contains index) then
@@ -79,7 +83,9 @@ module AsCompletedState =
     let take (s: AsCompletedState) : AsCompletedState * AsCompletedTake =
         match s.Queue, s.Back with
         | item :: rest, _ -> { s with Queue = rest }, Take item
-        | [], [] -> { s with Readers = s.Readers + 1 }, WaitForCompletion
+        | [], [] ->
+            let struct (readers, id) = WaiterQueue.add s.Readers
+            { s with Readers = readers }, WaitForCompletion id
         | [], back ->
             let front = List.rev back
 
@@ -89,15 +95,18 @@ module AsCompletedState =
             },
             Take(List.head front)
 
-    let readerLeft (woken: bool) (s: AsCompletedState) : AsCompletedState * AsCompletedCommand list =
-        if woken then
-            // It was woken but will not take: pass the wake-up on if items remain.
-            if not (s.Queue.IsEmpty && s.Back.IsEmpty) && s.Readers > 0 then
-                { s with Readers = s.Readers - 1 }, [ WakeReader ]
-            else
-                s, []
-        else
+    let readerWithdrawn (reader: int64) (s: AsCompletedState) =
+        { s with
+            Readers = WaiterQueue.withdraw reader s.Readers
+        }
+
+    let readerLeft (reader: int64) (woken: bool) (s: AsCompletedState) : AsCompletedState * AsCompletedCommand list =
+        let s =
             { s with
-                Readers = max 0 (s.Readers - 1)
-            },
-            []
+                Readers = WaiterQueue.remove reader s.Readers
+            }
+
+        if woken && not (s.Queue.IsEmpty && s.Back.IsEmpty) then
+            wakeNext s
+        else
+            s, []

@@ -13,14 +13,14 @@ type AsCompletedTake =
     /// Take this item.
     | Take of item: AsCompletedItem
 
-    /// Nothing has finished yet: wait to be woken, then ask again.
-    | WaitForCompletion
+    /// Nothing has finished yet: wait in line as this reader until woken, then ask again.
+    | WaitForCompletion of reader: int64
 
 /// What the shell does when an input finishes or the timeout fires.
 type AsCompletedCommand =
 
-    /// Wake the longest-waiting reader.
-    | WakeReader
+    /// Wake this reader: the longest-waiting one not withdrawn.
+    | WakeReader of reader: int64
 
     /// Cancel the timeout handle: every input finished.
     | CancelTimeoutHandle
@@ -43,8 +43,9 @@ type AsCompletedState =
         /// who empties Queue turns Back around (a list appended at its end made a burst quadratic).
         Back: AsCompletedItem list
 
-        /// Readers waiting to be woken.
-        Readers: int
+        /// Readers waiting to be woken, in line as asyncio.Queue's getters are: one whose await was
+        /// cancelled is withdrawn at once, so a completion never wakes it and passes it over.
+        Readers: WaiterQueue
 
         /// Awaitables plain iteration may still hand out.
         Left: int
@@ -68,5 +69,9 @@ module AsCompletedState =
     /// A reader wants the next item.
     val take: s: AsCompletedState -> AsCompletedState * AsCompletedTake
 
-    /// A waiting reader gave up (it was cancelled): it no longer takes a wake-up.
-    val readerLeft: woken: bool -> s: AsCompletedState -> AsCompletedState * AsCompletedCommand list
+    /// The future `reader` awaits was cancelled (its task was): no completion wakes it from now on.
+    val readerWithdrawn: reader: int64 -> s: AsCompletedState -> AsCompletedState
+
+    /// A reader's await ended in a cancellation: it leaves the line, and if it had been woken it passes
+    /// the wake-up on while items remain (asyncio.Queue.get's cleanup).
+    val readerLeft: reader: int64 -> woken: bool -> s: AsCompletedState -> AsCompletedState * AsCompletedCommand list

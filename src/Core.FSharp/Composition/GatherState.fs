@@ -10,7 +10,7 @@ type GatherDecision =
     | FailWithChildError
     | ConsumeLateError
     | Ignore
-    | RaiseCancelled of message: string option
+    | RaiseLastChildCancellation
     | CompleteWithResults
 
 [<Struct>]
@@ -20,7 +20,6 @@ type GatherState =
         Finished: int
         ReturnExceptions: bool
         CancelRequested: bool
-        CancelMessage: string option
     }
 
 module GatherState =
@@ -36,7 +35,6 @@ module GatherState =
             Finished = 0
             ReturnExceptions = returnExceptions
             CancelRequested = false
-            CancelMessage = None
         }
 
     let childDone (outcome: ChildOutcome) (outerDone: bool) (s: GatherState) : struct (GatherState * GatherDecision) =
@@ -52,14 +50,8 @@ module GatherState =
             | ChildFailed
             | ChildCancelled when not s.ReturnExceptions -> struct (s, FailWithChildError)
             | _ when s.Finished < s.Distinct -> struct (s, WaitForMore)
-            | _ when s.CancelRequested -> struct (s, RaiseCancelled s.CancelMessage)
+            | _ when s.CancelRequested -> struct (s, RaiseLastChildCancellation)
             | _ -> struct (s, CompleteWithResults)
 
-    let cancelRequested (anyAccepted: bool) (message: string option) (s: GatherState) =
-        if anyAccepted then
-            { s with
-                CancelRequested = true
-                CancelMessage = message
-            }
-        else
-            s
+    let cancelRequested (anyAccepted: bool) (s: GatherState) =
+        if anyAccepted then { s with CancelRequested = true } else s

@@ -22,9 +22,13 @@ type GatherDecision =
     /// The gather already finished and this child has nothing to report.
     | Ignore
 
-    /// Every child is done after gather.cancel(): the gather raises CancelledError with that message,
-    /// even if the children swallowed the request, and even with return_exceptions.
-    | RaiseCancelled of message: string option
+    /// Every child is done after gather.cancel(): the gather raises a CancelledError even if the
+    /// children swallowed the request, and even with return_exceptions. It is the last child's (in
+    /// argument order), as asyncio raises `_make_cancelled_error()` of the variable its results loop
+    /// left on the last child: that child's cancellation, or for one that did not end cancelled a
+    /// CancelledError with the message of a request it still holds (a task's request that found no
+    /// waiter to cancel), usually none.
+    | RaiseLastChildCancellation
 
     /// Every child is done: the gather's result is one entry per argument, in argument order. Without
     /// return_exceptions every child succeeded; with it, a failed child's entry is its exception and a
@@ -39,7 +43,6 @@ type GatherState =
         Finished: int
         ReturnExceptions: bool
         CancelRequested: bool
-        CancelMessage: string option
     }
 
 module GatherState =
@@ -55,4 +58,4 @@ module GatherState =
     val childDone: outcome: ChildOutcome -> outerDone: bool -> s: GatherState -> struct (GatherState * GatherDecision)
 
     /// gather.cancel(msg) passed the request to the children; if any accepted, the gather remembers it.
-    val cancelRequested: anyAccepted: bool -> message: string option -> s: GatherState -> GatherState
+    val cancelRequested: anyAccepted: bool -> s: GatherState -> GatherState

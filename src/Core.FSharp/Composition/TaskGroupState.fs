@@ -216,6 +216,16 @@ module TaskGroupState =
         : TaskGroupState<'E> * GroupCommand<'E> list * GroupExitOutcome<'E> =
         let s = { s with Waiting = false }
 
+        // The exit keeps no exception once it has decided (asyncio's __aexit__ drops _errors and
+        // _base_error: exceptions hold frames alive), so the repr no longer counts errors.
+        let released =
+            { s with
+                ErrorsNewestFirst = []
+                BodyError = ValueNone
+                PropagateCancel = ValueNone
+                PendingCancel = ValueNone
+            }
+
         // Step 3: the group's own cancel request of the parent is taken back; reaching zero means no other
         // request is left, so a remembered CancelledError was ours and is dropped. Otherwise the remaining
         // request is somebody else's, and the last cancellation the wait saw must not be lost.
@@ -236,7 +246,7 @@ module TaskGroupState =
 
         match propagate with
         // Step 4: a cancellation is re-raised when no child failed.
-        | ValueSome c when childErrors.IsEmpty -> s, uncancel, ExitCancelled c
+        | ValueSome c when childErrors.IsEmpty -> released, uncancel, ExitCancelled c
         | _ ->
             // Step 5: the body's own exception comes last.
             let errors =
@@ -245,7 +255,7 @@ module TaskGroupState =
                 | ValueNone -> childErrors
 
             if errors.IsEmpty then
-                s, uncancel, ExitNormally
+                released, uncancel, ExitNormally
             else
                 // Step 6: an outside cancellation survives the ExceptionGroup: uncancel, then cancel again.
                 let keep =
@@ -254,4 +264,4 @@ module TaskGroupState =
                     else
                         []
 
-                s, uncancel @ keep, ExitWithErrors errors
+                released, uncancel @ keep, ExitWithErrors errors

@@ -393,4 +393,99 @@ public class CompositionTests
             foreach (var next in Asyncio.AsCompleted([Asyncio.Sleep(0.02, "a"), Asyncio.Sleep(0.01, "b")])) order.Add(await next);
             o.WriteLine(string.Join(" ", order));
         }));
+
+    // Two readers of as_completed over two futures wait; `finish` completes the first future and, in
+    // some order, cancels reader a. Returns what reader b got and how a ended.
+    private static string TwoReaders(Action<Future<string>, ILoopTask> finish)
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        var reports = new List<string>();
+        loop.SetExceptionHandler((_, c) => reports.Add(c.Message));
+        var f1 = loop.CreateFuture<string>();
+        var f2 = loop.CreateFuture<string>();
+
+        async Coroutine<string> Main()
+        {
+            using var readers = Asyncio.AsCompleted([f1, f2]).GetEnumerator();
+            readers.MoveNext();
+            var a = Asyncio.CreateTask(readers.Current, name: "a");
+            readers.MoveNext();
+            var b = Asyncio.CreateTask(readers.Current, name: "b");
+            await Asyncio.Sleep(0);
+            finish(f1, a);
+            var got = await b;
+            await Asyncio.Wait([a]);
+            return $"b got {got}, a cancelled: {a.Cancelled}";
+        }
+
+        var outcome = loop.RunUntilComplete(Main());
+        Assert.Empty(reports);
+        return outcome;
+    }
+
+    // asyncio's as_completed hands completions to its readers through a Queue, whose wake-up skips a
+    // getter already cancelled: a reader cancelled after a completion was queued for delivery but
+    // before it was handed out is passed over, and the next reader gets the result.
+    [Fact]
+    public void AsCompleted_AReaderCancelledBeforeTheCompletionReachesIt_IsPassedOverAndTheNextReaderGetsIt() =>
+        Assert.Equal("b got one, a cancelled: True", TwoReaders((f1, a) =>
+        {
+            f1.SetResult("one");
+            a.Cancel();
+        }));
+
+    // A reader woken with a completion but cancelled before it ran passes the wake-up on, as asyncio.Queue's
+    // get does when its woken getter is cancelled while items remain.
+    [Fact]
+    public void AsCompleted_AReaderWokenThenCancelledBeforeItRuns_PassesTheCompletionToTheNextReader() =>
+        Assert.Equal("b got one, a cancelled: True", TwoReaders((f1, a) =>
+        {
+            // Registered after as_completed's own callback, so it runs after a was woken and before a's step.
+            f1.AddDoneCallback(_ => a.Cancel());
+            f1.SetResult("one");
+        }));
+
+    // asyncio's TaskGroup drops its errors when the exit has raised them: the repr counts errors only
+    // while the group runs.
+    [Fact]
+    public void TaskGroup_Repr_CountsErrorsWhileAbortingAndNotAfterTheExit()
+    {
+        TaskGroup? group = null;
+        string? during = null;
+
+        async Coroutine Fails()
+        {
+            await Asyncio.Sleep(0);
+            throw new FormatException("child");
+        }
+
+        async Coroutine Main()
+        {
+            try
+            {
+                await TaskGroup.Run(async tg =>
+                {
+                    group = tg;
+                    _ = tg.CreateTask(Fails());
+                    try
+                    {
+                        await Asyncio.Sleep(1);
+                    }
+                    catch (CancelledException)
+                    {
+                        during = tg.ToString();
+                        throw;
+                    }
+                });
+            }
+            catch (ExceptionGroup)
+            {
+            }
+        }
+
+        Asyncio.Run(Main(), LoopClock.Virtual);
+        Assert.Equal("<TaskGroup errors=1 cancelling>", during);
+        Assert.Equal("<TaskGroup cancelling>", group!.ToString());
+    }
 }
+

@@ -117,4 +117,68 @@ public class GatherTests
 
         Assert.Equal("done before last False, 8002 entries, 0 wrong, coroutine -1/-1, ran 1, 0 reported", Asyncio.Run(Main(), LoopClock.Virtual));
     }
+
+    // gather.cancel(msg) ends the gather with its last child's cancellation (asyncio raises
+    // _make_cancelled_error() of the last child in argument order). Each line is what CPython 3.13
+    // prints for the same program: "bye" only where the last child ended cancelled by it; a task that
+    // swallowed the request had passed it to its waiter, so it holds no message of its own.
+    [Fact]
+    public void Cancel_GatherRaisesTheLastChildsCancellationNotItsOwnMessage()
+    {
+        var lines = new List<string>();
+
+        static async Coroutine<string> Sleeper(double seconds)
+        {
+            await Asyncio.Sleep(seconds);
+            return "slept";
+        }
+
+        static async Coroutine<string> Swallows()
+        {
+            try
+            {
+                await Asyncio.Sleep(10);
+            }
+            catch (CancelledException)
+            {
+            }
+            return "swallowed";
+        }
+
+        async Coroutine Case(string label, Coroutine<string> first, Coroutine<string> last, bool returnExceptions)
+        {
+            var a = Asyncio.CreateTask(first);
+            var b = Asyncio.CreateTask(last);
+            var g = Asyncio.Gather([a, b], returnExceptions);
+            await Asyncio.Sleep(0.01);
+            var accepted = g.Cancel("bye");
+            try
+            {
+                await g;
+                lines.Add($"{label}: no exception");
+            }
+            catch (CancelledException e)
+            {
+                lines.Add($"{label}: accepted {accepted}, message '{e.Message}', gather cancelled {g.Cancelled}");
+            }
+        }
+
+        async Coroutine Main()
+        {
+            await Case("swallowed, then done", Swallows(), Sleeper(0), false);
+            await Case("pending, then done", Sleeper(10), Sleeper(0), true);
+            await Case("done, then pending", Sleeper(0), Sleeper(10), true);
+            await Case("pending, then swallows", Sleeper(10), Swallows(), true);
+        }
+
+        Asyncio.Run(Main(), LoopClock.Virtual);
+        Assert.Equal(
+        [
+            "swallowed, then done: accepted True, message '', gather cancelled False",
+            "pending, then done: accepted True, message '', gather cancelled False",
+            "done, then pending: accepted True, message 'bye', gather cancelled False",
+            "pending, then swallows: accepted True, message '', gather cancelled False",
+        ], lines);
+    }
 }
+

@@ -285,4 +285,17 @@ public class SyncTests
             await Turns(2);
             o.Add($"Q4 {string.Join(", ", got)}");
         }));
+
+    // asyncio's repr lists a LifoQueue's items as its list holds them: oldest first.
+    [Fact]
+    public void AsyncLifoQueue_Repr_ListsTheItemsOldestFirst()
+    {
+        var stack = new AsyncLifoQueue<int>();
+        stack.PutNowait(1);
+        stack.PutNowait(2);
+        stack.PutNowait(3);
+        Assert.Equal("<AsyncLifoQueue maxsize=0 _queue=[1, 2, 3] tasks=3>", stack.ToString());
+        Assert.Equal(3, stack.GetNowait());
+    }
 }
+

@@ -34,7 +34,7 @@ let ``gather finishes once: at the first failure, else after all children, cance
         let folder (s, outerDone, decisions, cancelAccepted) e =
             match e with
             | GatherCancel accepted when not outerDone ->
-                GatherState.cancelRequested accepted (Some "m") s, outerDone, decisions, cancelAccepted || accepted
+                GatherState.cancelRequested accepted s, outerDone, decisions, cancelAccepted || accepted
             | GatherCancel _ -> s, outerDone, decisions, cancelAccepted
             | ChildEnds o ->
                 let struct (s', d) = GatherState.childDone o outerDone s
@@ -42,7 +42,7 @@ let ``gather finishes once: at the first failure, else after all children, cance
                 let finishes =
                     match d with
                     | FailWithChildError
-                    | RaiseCancelled _
+                    | RaiseLastChildCancellation
                     | CompleteWithResults -> true
                     | _ -> false
 
@@ -56,7 +56,7 @@ let ``gather finishes once: at the first failure, else after all children, cance
             |> List.filter (fun (_, d) ->
                 match d with
                 | FailWithChildError
-                | RaiseCancelled _
+                | RaiseLastChildCancellation
                 | CompleteWithResults -> true
                 | _ -> false)
 
@@ -65,7 +65,7 @@ let ``gather finishes once: at the first failure, else after all children, cance
         let expected =
             match firstBad with
             | Some i -> [ fst decisions.[i], FailWithChildError ]
-            | None when cancelAccepted -> [ ChildSucceeded, RaiseCancelled(Some "m") ]
+            | None when cancelAccepted -> [ ChildSucceeded, RaiseLastChildCancellation ]
             | None -> [ ChildSucceeded, CompleteWithResults ]
 
         let lateFailuresConsumed =

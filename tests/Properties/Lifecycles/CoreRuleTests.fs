@@ -1,4 +1,4 @@
-/// Rules of SEMANTICS §1 and §3 pinned on the core itself, each with the exact commands it must give
+/// Rules of SEMANTICS §1, §3 and §12 pinned on the core itself, each with the exact commands it must give
 /// (issue 12, point 7): cases the generated histories reach only in some runs, or not at all.
 module Aio.Properties.CoreRuleTests
 
@@ -201,3 +201,35 @@ let ``§1.6 a fatal exception ends the batch early: its entry is consumed, the r
     let struct (s, later) = Scheduler.callSoon s |> ok
     let struct (_, _, step) = Scheduler.next RealClock nan 0.001 s timers
     Assert.Equal(RunBatch([||], first + 2L, later + 1L), step)
+
+// as_completed over two inputs with two readers waiting, and the readers' ids in line order.
+let private twoWaitingReaders () =
+    let s = AsCompletedState.start 2 false
+    let s, first = AsCompletedState.take s
+    let s, second = AsCompletedState.take s
+
+    match first, second with
+    | WaitForCompletion a, WaitForCompletion b -> s, a, b
+    | _ -> failwith "both readers wait: nothing has finished"
+
+[<Fact>]
+let ``§12 as_completed: a completion passes over a reader withdrawn by its cancel and wakes the next one`` () =
+    let s, a, b = twoWaitingReaders ()
+
+    let s = AsCompletedState.readerWithdrawn a s
+    let s, commands = AsCompletedState.completed 0 s
+    Assert.Equal<AsCompletedCommand list>([ WakeReader b ], commands)
+    // The withdrawn reader leaves without a wake-up to pass on; the woken one takes the item.
+    let s, commands = AsCompletedState.readerLeft a false s
+    Assert.Empty commands
+    let _, took = AsCompletedState.take s
+    Assert.Equal(Take(CompletedInput 0), took)
+
+[<Fact>]
+let ``§12 as_completed: a reader woken and then cancelled passes its wake-up on while items remain`` () =
+    let s, a, b = twoWaitingReaders ()
+
+    let s, commands = AsCompletedState.completed 1 s
+    Assert.Equal<AsCompletedCommand list>([ WakeReader a ], commands)
+    let _, commands = AsCompletedState.readerLeft a true s
+    Assert.Equal<AsCompletedCommand list>([ WakeReader b ], commands)

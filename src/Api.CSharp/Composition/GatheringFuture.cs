@@ -14,20 +14,30 @@ internal sealed class GatheringFuture<TResult> : Future<TResult[]>
     private readonly Func<Future, TResult> _entry;
     private GatherState _state;
 
-    private GatheringFuture(Loop loop, Future[] children, int distinct, bool returnExceptions, Func<Future, TResult> entry) : base(loop)
+    // False until every argument is a child and the state counts them; a Start that failed part-way
+    // leaves it false for good, and the children it already watched then end as if the gather were done.
+    private bool _started;
+
+    private GatheringFuture(Loop loop, Future[] children, Func<Future, TResult> entry) : base(loop)
     {
         _children = children;
         _entry = entry;
-        _state = GatherStateModule.start(distinct, returnExceptions);
     }
 
     // Arguments become children in order (EnsureFuture: a coroutine becomes a task), and an argument
-    // passed twice is one child: it is watched once and its entry fills both places. `entry` reads a
-    // finished child's entry of the result list.
+    // passed twice is one child, watched once, whose entry fills both places. As in asyncio, each new
+    // child is looked at as soon as it exists: a pending one is watched at once, one already done is
+    // counted once every argument is a child, so a gather of finished futures is itself finished when
+    // Gather returns, and a future that a later argument's eager first step completes is still
+    // counted through its callback, an iteration later. `entry` reads a finished child's entry.
     public static GatheringFuture<TResult> Start(Loop loop, object[] arguments, bool returnExceptions, Func<Future, TResult> entry)
     {
         var children = new Future[arguments.Length];
         var byArgument = new IdentityMap<Future>(arguments.Length);
+        var outer = new GatheringFuture<TResult>(loop, children, entry);
+        // One delegate for every child, and no execution context: the callback is the gather's own.
+        Action<Future> onChildDone = outer.OnChildDone;
+        List<Future>? finished = null;
         var distinct = 0;
         for (var i = 0; i < arguments.Length; i++)
         {
@@ -43,21 +53,11 @@ internal sealed class GatheringFuture<TResult> : Future<TResult[]>
             byArgument.Add(arguments[i], child);
             children[i] = child;
             distinct++;
+            if (child.Done) (finished ??= []).Add(child);
+            else child.AddDoneCallbackNoContext(onChildDone);
         }
-        var outer = new GatheringFuture<TResult>(loop, children, distinct, returnExceptions, entry);
-        // One delegate for every child, and no execution context: the callback is the gather's own.
-        // An argument's first place is the one that still finds it in the map; taking it out there
-        // leaves its repeats unfound, so each child is watched (or counted) once.
-        Action<Future> onChildDone = outer.OnChildDone;
-        List<Future>? finished = null;
-        for (var i = 0; i < children.Length; i++)
-        {
-            if (!byArgument.Remove(arguments[i])) continue;
-            if (!children[i].Done) children[i].AddDoneCallbackNoContext(onChildDone);
-            else (finished ??= []).Add(children[i]);
-        }
-        // Children that finished before the call are counted after every callback is in place, so a
-        // gather of finished futures is itself finished when Gather returns.
+        outer._state = GatherStateModule.start(distinct, returnExceptions);
+        outer._started = true;
         if (finished is not null)
             foreach (var child in finished) outer.OnChildDone(child);
         return outer;
@@ -80,7 +80,9 @@ internal sealed class GatheringFuture<TResult> : Future<TResult[]>
     [AsyncioName("gather.<locals>._done_callback")]
     private void OnChildDone(Future child)
     {
-        var (state, decision) = GatherStateModule.childDone(child.ChildOutcome, Done, _state);
+        // A gather whose Start failed is never handed out: its watched children end as after a finished
+        // gather (asyncio's `outer is None` case), their failures consumed.
+        var (state, decision) = GatherStateModule.childDone(child.ChildOutcome, Done || !_started, _state);
         _state = state;
         switch (decision)
         {

@@ -34,8 +34,6 @@ internal readonly struct IdentityMap<TValue>
 
     public void Add(object key, TValue value) => PartOf(key, create: true)!.Add(key, value);
 
-    public bool Remove(object key) => PartOf(key, create: false)?.Remove(key) ?? false;
-
     private Dictionary<object, TValue>? PartOf(object key, bool create)
     {
         if (_single is not null) return _single;

@@ -180,5 +180,46 @@ public class GatherTests
             "pending, then swallows: accepted True, message '', gather cancelled False",
         ], lines);
     }
+
+    // asyncio's gather looks at each child as soon as it exists: a future still pending then is
+    // watched through its callback even if a later argument's eager first step completes it, so the
+    // gather finishes an iteration later; a child already done is counted at once.
+    [Fact]
+    public void Gather_EagerChildCompletesAnEarlierFuture_TheGatherFinishesThroughItsCallbackNotAtOnce()
+    {
+        var lines = new List<string>();
+
+        async Coroutine Main()
+        {
+            var loop = Asyncio.GetRunningLoop();
+            loop.SetTaskFactory(Asyncio.EagerTaskFactory);
+            var early = loop.CreateFuture<int>();
+
+#pragma warning disable CS1998 // the eager step is the point: it must finish without suspending
+            async Coroutine<int> CompletesEarly()
+            {
+                early.SetResult(1);
+                return 2;
+            }
+#pragma warning restore CS1998
+
+            var g = Asyncio.Gather(early, CompletesEarly());
+            lines.Add($"done when Gather returns: {g.Done}");
+            var results = await g;
+            lines.Add("results: " + string.Join(", ", results));
+
+            var finished = loop.CreateFuture<int>();
+            finished.SetResult(3);
+            var already = Asyncio.Gather(finished, CompletesEarly2());
+            lines.Add($"all finished before: done when Gather returns: {already.Done}");
+
+#pragma warning disable CS1998
+            static async Coroutine<int> CompletesEarly2() => 4;
+#pragma warning restore CS1998
+        }
+
+        Asyncio.Run(Main(), LoopClock.Virtual);
+        Assert.Equal(["done when Gather returns: False", "results: 1, 2", "all finished before: done when Gather returns: True"], lines);
+    }
 }
 

@@ -38,13 +38,14 @@ public class Handle : ILoopEntry
     // callback runs in whatever context the loop's thread has).
     private protected virtual ExecutionContext? Context => InContext.Default;
 
-    /// <summary>True once <see cref="Cancel"/> was called before the callback ran.</summary>
+    /// <summary>True once <see cref="Cancel"/> was called (as in asyncio, also after the callback ran).</summary>
     public bool Cancelled => HandleState.isCancelled(_life);
 
     internal bool ShouldRun => HandleState.shouldRun(_life);
 
     /// <summary>
-    /// Prevents the callback from running. Idempotent; no effect once the callback ran.
+    /// Prevents the callback from running. Idempotent; once the callback ran it only marks the handle
+    /// <see cref="Cancelled"/>, as asyncio's does.
     /// </summary>
     public void Cancel()
     {

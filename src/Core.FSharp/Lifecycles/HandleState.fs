@@ -12,8 +12,9 @@ module HandleState =
     let cancel life =
         match life with
         | Queued -> struct (CancelledHandle, true)
-        | Due -> struct (CancelledHandle, false)
-        | _ -> struct (life, false)
+        | Due
+        | Ran
+        | CancelledHandle -> struct (CancelledHandle, false)
 
     let fallDue life =
         match life with

@@ -18,6 +18,8 @@ module HandleState =
 
     /// Handle.cancel(): idempotent. True when a timer is still in the timer queue and must leave it
     /// (a ready entry, or a timer that fell due, is skipped when its turn comes: see HandleState.shouldRun).
+    /// A handle that already ran is marked cancelled too, as asyncio's is (cancelled() then says so),
+    /// and nothing else changes: it will not run again either way.
     val cancel: life: HandleLife -> struct (HandleLife * bool)
 
     /// A timer moved from the timer queue to the ready queue.
@@ -26,7 +28,7 @@ module HandleState =
     /// The loop is about to run it.
     val run: life: HandleLife -> HandleLife
 
-    /// cancelled(): true once cancel() came before the handle ran.
+    /// cancelled(): true once cancel() was called, before or after the handle ran.
     val isCancelled: life: HandleLife -> bool
 
     /// Whether the loop runs the handle when its turn comes in the iteration: not if it was cancelled.

@@ -532,16 +532,28 @@ public class LoopBehaviourTests
     }
 
     [Fact]
-    public void HandleCancel_AfterTheCallbackRan_ChangesNothing()
+    public void HandleCancel_AfterTheCallbackRan_MarksItCancelledAndChangesNothingElse()
     {
         using var loop = new Loop(LoopClock.Virtual);
         var runs = 0;
         var handle = loop.CallSoon(() => runs++);
+        var timer = loop.CallLater(0, () => runs++);
         loop.CallSoon(loop.Stop);
         loop.RunForever();
-        handle.Cancel();
-        Assert.Equal(1, runs);
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        Assert.Equal(2, runs);
         Assert.False(handle.Cancelled);
+        // asyncio's Handle.cancel() sets _cancelled whether or not the callback ran.
+        handle.Cancel();
+        timer.Cancel();
+        Assert.True(handle.Cancelled);
+        Assert.True(timer.Cancelled);
+        Assert.Equal("<Handle cancelled>", handle.ToString());
+        Assert.Equal("<TimerHandle cancelled when=0.0>", timer.ToString());
+        loop.CallSoon(loop.Stop);
+        loop.RunForever();
+        Assert.Equal(2, runs);
     }
 
     [Fact]

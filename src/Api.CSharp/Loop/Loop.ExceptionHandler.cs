@@ -45,15 +45,19 @@ public sealed partial class Loop
         }
     }
 
-    /// <summary>The default handler: writes the message, the other keys and the exception to stderr.</summary>
+    /// <summary>
+    /// The default handler: writes to stderr the message (<c>Unhandled exception in event loop</c> if it
+    /// is empty), then every other key in sorted order with the repr of its value, then the exception,
+    /// as asyncio's <c>default_exception_handler</c> logs them.
+    /// </summary>
     /// <param name="context">What to report.</param>
     public void DefaultExceptionHandler(ExceptionContext context)
     {
         try
         {
-            var lines = new List<string> { context.Message };
-            foreach (var (key, value) in context)
-                if (key is not ("message" or "exception")) lines.Add($"{key}: {value}");
+            var lines = new List<string> { context.Message is { Length: > 0 } message ? message : "Unhandled exception in event loop" };
+            foreach (var key in context.Keys.Where(k => k is not ("message" or "exception")).Order(StringComparer.Ordinal))
+                lines.Add($"{key}: {ReprOfValue(context[key])}");
             if (context.Exception is { } e) lines.Add(e.ToString());
             Console.Error.WriteLine(string.Join(Environment.NewLine, lines));
         }
@@ -62,4 +66,9 @@ public sealed partial class Loop
             // The last resort must not fail: a broken stderr cannot be reported anywhere.
         }
     }
+
+    // A nested context (the one a failing handler was given) prints as the dict it is in asyncio.
+    private static string ReprOfValue(object? value) => value is ExceptionContext nested
+        ? "{" + string.Join(", ", nested.Select(kv => $"{Repr.Of(kv.Key)}: {Repr.Of(kv.Value)}")) + "}"
+        : Repr.Of(value);
 }

@@ -41,6 +41,7 @@ public sealed partial class Loop
             // that saw the flag set and queued a report after this look delivers it itself.
             Interlocked.Exchange(ref _runningForReports, 0);
             DeliverFinalizerReports();
+            if (Tasks.SweepDue) Tasks.Sweep();
             s_running = previous;
             SynchronizationContext.SetSynchronizationContext(previousContext);
         }
@@ -282,7 +283,8 @@ public sealed partial class Loop
     public void Close()
     {
         if (IsClosed) return;
-        if (Debug && !IsRunning) ReportLeftovers();
+        var leftoversReported = Debug && !IsRunning;
+        if (leftoversReported) ReportLeftovers();
         var closed = Scheduler.close(_state, _timers);
         if (closed.IsError) throw Refused(closed.ErrorValue);
         (_state, _timers) = closed.ResultValue;
@@ -290,14 +292,23 @@ public sealed partial class Loop
         while (_inbox.TryDequeue(out _)) { }
         _providerWake?.Dispose();
         DeliverFinalizerReports();
-        Tasks.Close();
+        Tasks.Close(leftoversReported);
     }
 
-    // After a collection, from the finalizer thread: the next iteration sweeps the task registry.
-    internal void WakeForSweep()
+    // After a collection, from the finalizer thread: a running loop sweeps the task registry at its next
+    // iteration; one that is not running (or is closed) is swept here and now, its reports made on this
+    // thread, as ReportFromFinalizer does for the unretrieved ones.
+    internal void SweepAfterCollection()
     {
+        if (Volatile.Read(ref _runningForReports) == 0)
+        {
+            Tasks.Sweep();
+            return;
+        }
         Volatile.Write(ref _posted, 1);
         _signal.Set();
+        // The run may have ended between the check and the signal, after its last look at the registry.
+        if (Volatile.Read(ref _runningForReports) == 0) Tasks.Sweep();
     }
 
     // Called by an UnretrievedReport's finalizer. A running loop gets the report on its own thread;
@@ -328,7 +339,7 @@ public sealed partial class Loop
     private void ReportLeftovers()
     {
         foreach (var task in LiveTasks)
-            CallExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!") { ["task"] = task, ["future"] = task.AsFuture });
+            CallExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!") { ["task"] = task });
         UnretrievedReport[] reports;
         lock (_debugReports)
         {

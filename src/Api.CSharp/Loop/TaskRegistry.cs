@@ -39,6 +39,20 @@ internal sealed class TaskRegistry
     // never be collected.
     private StrongBox<bool>? _sentinelStop;
     private int _sweepDue;
+    private bool _closed;
+    // Held (1) while the weak slots change or are read: the loop's thread parks and releases tasks, and
+    // the finalizer thread sweeps after a collection when the loop is not running. A flag, not a
+    // Monitor: parking takes it once per task, and an interlocked exchange is the cheaper of the two.
+    private int _busy;
+
+    private void Enter()
+    {
+        if (Interlocked.Exchange(ref _busy, 1) == 0) return;
+        var spin = new SpinWait();
+        while (Interlocked.Exchange(ref _busy, 1) != 0) spin.SpinOnce();
+    }
+
+    private void Exit() => Volatile.Write(ref _busy, 0);
 
     // What a report needs once the task is gone: its name or number, and its coroutine's name source. A
     // free slot keeps the next free one's index in Number. Slots come in fixed chunks, never copied.
@@ -84,6 +98,7 @@ internal sealed class TaskRegistry
     public void Park(ITaskStepper task)
     {
         ReleaseStrong(-task.RegistrySlot - 1);
+        Enter();
         var index = TakeSlot();
         ref var slot = ref At(index);
         slot.Handle.Target = task;
@@ -92,18 +107,27 @@ internal sealed class TaskRegistry
         slot.Coroutine = task.CoroutineNameSource;
         task.RegistrySlot = index + 1;
         _parked++;
+        Exit();
         _sentinelStop ??= CollectionSentinel.Start(this);
     }
 
     public void Renamed(ITaskStepper task)
     {
-        if (task.RegistrySlot > 0) At(task.RegistrySlot - 1).Name = task.ExplicitName;
+        if (task.RegistrySlot <= 0) return;
+        Enter();
+        At(task.RegistrySlot - 1).Name = task.ExplicitName;
+        Exit();
     }
 
     public void Unregister(ITaskStepper task)
     {
         var slot = task.RegistrySlot;
-        if (slot > 0) Release(slot - 1);
+        if (slot > 0)
+        {
+            Enter();
+            Release(slot - 1);
+            Exit();
+        }
         else if (slot < 0) ReleaseStrong(-slot - 1);
         task.RegistrySlot = 0;
     }
@@ -117,32 +141,38 @@ internal sealed class TaskRegistry
             if (StrongAt(i) is { } t) live.Add(t);
         // A free slot has no coroutine: skipped without reading its weak handle, which costs a lookup
         // in the runtime's handle table (a loop whose 100,000 tasks all finished has 100,000 free slots).
+        Enter();
         for (var i = 0; i < _used; i++)
         {
             ref var slot = ref At(i);
             if (slot.Coroutine is not null && slot.Handle.Target is ITaskStepper t) live.Add(t);
         }
+        Exit();
         live.Sort(static (a, b) => a.Seq.CompareTo(b.Seq));
         return live;
     }
 
-    // On the finalizer thread, after a collection: the loop sweeps at its next iteration (or now, if it
-    // is not running).
+    // On the finalizer thread, after a collection: a running loop sweeps at its next iteration; one that
+    // is not running, or is closed, has no iteration to come, so the sweep (and its reports) happens here,
+    // as CPython's Task.__del__ reports from wherever the collection happened. A closed loop with no
+    // parked task left stops listening.
     public void CollectionHappened()
     {
         Volatile.Write(ref _sweepDue, 1);
-        _loop.WakeForSweep();
+        _loop.SweepAfterCollection();
+        if (_closed && Volatile.Read(ref _parked) == 0 && _sentinelStop is not null) Volatile.Write(ref _sentinelStop.Value, true);
     }
 
     public bool SweepDue => Volatile.Read(ref _sweepDue) != 0;
 
-    // On the loop's thread: every parked task that was collected while pending is reported, and its slot
-    // freed.
+    // Every parked task that was collected while pending is reported, and its slot freed: on the loop's
+    // thread while it runs, else on the finalizer thread (see CollectionHappened).
     public void Sweep()
     {
-        if (Interlocked.Exchange(ref _sweepDue, 0) == 0 || _parked == 0) return;
+        if (Interlocked.Exchange(ref _sweepDue, 0) == 0) return;
         List<string>? dead = null;
-        for (var i = 0; i < _used; i++)
+        Enter();
+        for (var i = 0; i < _used && _parked > 0; i++)
         {
             ref var slot = ref At(i);
             if (slot.Coroutine is null || slot.Handle.Target is not null) continue;
@@ -151,16 +181,34 @@ internal sealed class TaskRegistry
             (dead ??= []).Add($"<Task pending name={Repr.Of(name)} coro=<{coroutine}()>>");
             Release(i);
         }
+        Exit();
         // Reported after the sweep, so that a handler that creates or drops tasks does not meet it halfway.
         if (dead is null) return;
         foreach (var text in dead)
             _loop.CallExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!") { ["task"] = text });
     }
 
-    public void Close()
+    // The loop closed. Tasks still parked may yet be dropped and collected, and are reported then, so the
+    // sentinel keeps listening while any is left; unless `leftoversReported` (a Debug loop reported every
+    // pending task as it closed), when they are forgotten instead of reported twice.
+    public void Close(bool leftoversReported)
     {
-        if (_sentinelStop is not null) Volatile.Write(ref _sentinelStop.Value, true);
+        _closed = true;
+        if (leftoversReported)
+        {
+            Enter();
+            for (var i = 0; i < _used; i++)
+            {
+                ref var slot = ref At(i);
+                if (slot.Coroutine is null) continue;
+                if (slot.Handle.Target is ITaskStepper task) task.RegistrySlot = 0;
+                Release(i);
+            }
+            Exit();
+        }
+        Volatile.Write(ref _sweepDue, 1);
         Sweep();
+        if (_parked == 0 && _sentinelStop is not null) Volatile.Write(ref _sentinelStop.Value, true);
     }
 
     private int TakeStrong()

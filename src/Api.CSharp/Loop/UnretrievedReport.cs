@@ -20,14 +20,12 @@ internal sealed class UnretrievedReport(Future future, Exception error)
 
     public ExceptionContext Context()
     {
-        var isTask = future is ILoopTask;
-        var context = new ExceptionContext(isTask ? "Task exception was never retrieved" : "Future exception was never retrieved")
+        // asyncio's keys exactly: a task's report names it under "future" too.
+        return new ExceptionContext(future is ILoopTask ? "Task exception was never retrieved" : "Future exception was never retrieved")
         {
             ["exception"] = error,
             ["future"] = future,
         };
-        if (isTask) context["task"] = future;
-        return context;
     }
 
     // The loop decides which thread runs the handler (Loop.ReportFromFinalizer): its own while it runs.

@@ -101,4 +101,77 @@ public class DroppedTaskTests
         Assert.Equal(["<Task pending name='renamed while parked' coro=<WaitForever()>>"], reports);
         loop.Close();
     }
+
+    private static void CollectTwice()
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static List<LoopTask> Hold(Loop loop, int count)
+    {
+        var held = new List<LoopTask>();
+        for (var i = 0; i < count; i++) held.Add(loop.CreateTask(WaitForever(loop), name: $"held {i}"));
+        return held;
+    }
+
+    // CPython's Task.__del__ reports from wherever the collection happens: a loop that is not running has
+    // no next iteration to wait for.
+    [Fact]
+    public void AbandonedPendingTasks_OfALoopNotRunning_AreReportedByTheCollectionItself()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var reports = new List<string>();
+        loop.SetExceptionHandler((_, context) => { lock (reports) reports.Add((string)context["task"]!); });
+        Abandon(loop, 3);
+        RunOnce(loop);
+        CollectTwice();
+        lock (reports) Assert.Equal(3, reports.Count);
+        Assert.Equal("<Task pending name='first dropped' coro=<WaitForever()>>", reports[0]);
+        Assert.Empty(Asyncio.AllTasks(loop));
+        loop.Close();
+    }
+
+    // loop.close() drops what was scheduled, not the tasks something else holds: dropped later, they
+    // are still reported when collected.
+    [Fact]
+    public void PendingTasksHeldAcrossClose_WhenDroppedAfterIt_AreReportedOnce()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var reports = new List<string>();
+        loop.SetExceptionHandler((_, context) => { lock (reports) reports.Add((string)context["task"]!); });
+        var held = Hold(loop, 2);
+        RunOnce(loop);
+        loop.Close();
+        CollectTwice();
+        lock (reports) Assert.Empty(reports);
+        held.Clear();
+        CollectTwice();
+        lock (reports)
+            Assert.Equal(["<Task pending name='held 0' coro=<WaitForever()>>", "<Task pending name='held 1' coro=<WaitForever()>>"], reports);
+        CollectTwice();
+        lock (reports) Assert.Equal(2, reports.Count);
+    }
+
+    // A Debug loop reports its pending tasks as it closes; the same tasks are not reported again when
+    // they are collected later.
+    [Fact]
+    public void PendingTasksReportedByADebugClose_AreNotReportedAgainWhenCollected()
+    {
+        var loop = new Loop(LoopClock.Virtual) { Debug = true };
+        var reports = new List<string>();
+        loop.SetExceptionHandler((_, context) => { lock (reports) reports.Add(context.Message); });
+        var held = Hold(loop, 2);
+        RunOnce(loop);
+        loop.Close();
+        lock (reports) Assert.Equal(["Task was destroyed but it is pending!", "Task was destroyed but it is pending!"], reports);
+        held.Clear();
+        CollectTwice();
+        lock (reports) Assert.Equal(2, reports.Count);
+    }
 }
+

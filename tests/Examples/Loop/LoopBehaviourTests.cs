@@ -372,7 +372,9 @@ public class LoopBehaviourTests
         var report = Assert.Single(reports);
         Assert.Equal("Task exception was never retrieved", report.Message);
         Assert.IsType<ArgumentException>(report.Exception);
-        Assert.True(report.ContainsKey("task"));
+        // asyncio's keys exactly: the task is the "future".
+        Assert.Equal(["exception", "future", "message"], report.Keys.Order(StringComparer.Ordinal));
+        Assert.StartsWith("<Task finished name=", report.Future!.ToString());
     }
 
     [Fact]

@@ -725,6 +725,27 @@ public class RuleGapTests
         loop.Close();
     }
 
+    // §1.6: as asyncio's default_exception_handler, the other keys come in sorted order with the repr of
+    // their value, and an empty message becomes "Unhandled exception in event loop".
+    [Fact]
+    public void DefaultHandler_WritesTheOtherKeysSortedWithTheirRepr()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        var stderr = Console.Error;
+        var captured = new StringWriter();
+        Console.SetError(captured);
+        try
+        {
+            loop.CallExceptionHandler(new ExceptionContext("hello") { ["zeta"] = "str", ["alpha"] = 1 });
+            loop.CallExceptionHandler(new ExceptionContext("") { ["n"] = null });
+        }
+        finally
+        {
+            Console.SetError(stderr);
+        }
+        Assert.Equal(["hello", "alpha: 1", "zeta: 'str'", "Unhandled exception in event loop", "n: None", ""], captured.ToString().Split(Environment.NewLine));
+    }
+
     // §5: a task made by EnsureFuture starts whether or not anything awaits it.
     [Fact]
     public void EnsureFuture_OfACoroutine_StartsTheTaskWithoutAnAwait()

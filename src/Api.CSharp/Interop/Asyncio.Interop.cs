@@ -84,13 +84,17 @@ public static partial class Asyncio
     public static Future<T> ToThread<T>(Func<T> function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        return WrapTask(Task.Run(function), GetRunningLoop());
+        return GetRunningLoop().RunInExecutor(function);
     }
 
     /// <summary>Runs <paramref name="action"/> on a thread-pool thread; see <see cref="ToThread{T}(Func{T})"/>.</summary>
     public static Future<VoidResult> ToThread(Action action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        return WrapTask(Task.Run(action), GetRunningLoop());
+        return GetRunningLoop().RunInExecutor(() =>
+        {
+            action();
+            return default(VoidResult);
+        });
     }
 }

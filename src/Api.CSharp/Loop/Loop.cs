@@ -275,13 +275,62 @@ public sealed partial class Loop : IDisposable
 
     /// <summary>
     /// Runs <paramref name="function"/> on a thread-pool thread and returns a future of this loop for its
-    /// result (asyncio's <c>run_in_executor(None, f)</c>).
+    /// result (asyncio's <c>run_in_executor(None, f)</c>). <see cref="ShutdownDefaultExecutor"/> waits
+    /// for the jobs started here.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The loop is closed, its executor was shut down, or the
+    /// call came from another thread while the loop runs.</exception>
     /// <example><code>var size = await loop.RunInExecutor(() => new FileInfo(path).Length);</code></example>
     public Future<T> RunInExecutor<T>(Func<T> function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        return Asyncio.WrapTask(Task.Run(function), this);
+        CheckThread();
+        if (IsClosed) throw Closed();
+        if (_executorShutDown) throw new InvalidOperationException("Executor shutdown has been called");
+        var job = Task.Run(function);
+        // Finished jobs are dropped when the list has doubled since the last pruning: O(1) a job.
+        var jobs = _executorJobs ??= [];
+        jobs.Add(job);
+        if (jobs.Count > _executorPruneAt)
+        {
+            jobs.RemoveAll(static j => j.IsCompleted);
+            _executorPruneAt = Math.Max(64, 2 * jobs.Count);
+        }
+        return Asyncio.WrapTask(job, this);
+    }
+
+    // asyncio's default executor: the jobs RunInExecutor started that may still run (null: never used),
+    // and whether ShutdownDefaultExecutor was called.
+    private List<Task>? _executorJobs;
+    private int _executorPruneAt = 64;
+    private bool _executorShutDown;
+
+    /// <summary>
+    /// Waits for the jobs <see cref="RunInExecutor{T}"/> and <see cref="Asyncio.ToThread{T}(Func{T})"/>
+    /// started to finish, at most <paramref name="timeout"/> seconds (asyncio's
+    /// <c>shutdown_default_executor</c>); later jobs are refused. A timeout is reported to the exception
+    /// handler, where asyncio warns. <see cref="Runner"/> and <see cref="Asyncio.Run{T}(Coroutine{T}, LoopClock, bool?)"/>
+    /// run it before closing the loop, with asyncio's 300 seconds.
+    /// </summary>
+    /// <param name="timeout">Seconds to wait, or null for as long as it takes.</param>
+    /// <example><code>loop.RunUntilComplete(loop.ShutdownDefaultExecutor());</code></example>
+    public async Coroutine ShutdownDefaultExecutor(double? timeout = null)
+    {
+        _executorShutDown = true;
+        if (_executorJobs is not { } jobs) return;
+        var running = jobs.Where(static j => !j.IsCompleted).ToArray();
+        if (running.Length == 0) return;
+        // A job's own failure belongs to its future: waiting here only needs them ended.
+        var ended = Task.WhenAll(running).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        try
+        {
+            await Asyncio.WaitFor(Asyncio.WrapTask(ended, this), timeout);
+        }
+        catch (TimeoutException)
+        {
+            var seconds = timeout!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            CallExceptionHandler(new ExceptionContext($"The executor did not finishing joining its threads within {seconds} seconds."));
+        }
     }
 
     /// <summary>

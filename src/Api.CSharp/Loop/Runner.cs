@@ -6,7 +6,8 @@ namespace Aio;
 /// Owns one loop across several runs (asyncio's <c>Runner</c>): the loop is made on first use, each
 /// <see cref="Run{T}(Coroutine{T}, CancellationToken)"/> drives one main coroutine to its end on it, and
 /// <see cref="Close"/> (or <c>Dispose</c>) cancels what is still pending, lets it clean up, reports
-/// tasks that failed, and closes the loop. <see cref="Asyncio.Run{T}(Coroutine{T}, LoopClock, bool?)"/>
+/// tasks that failed, waits for executor jobs (<see cref="Loop.ShutdownDefaultExecutor"/>), and closes
+/// the loop. <see cref="Asyncio.Run{T}(Coroutine{T}, LoopClock, bool?)"/>
 /// is one run of a fresh runner. Use it where a synchronous host calls async code more than once:
 /// a test fixture, a console command loop, a plug-in.
 /// </summary>
@@ -106,7 +107,9 @@ public sealed class Runner : IDisposable
 
     /// <summary>
     /// Cancels every task still pending on the loop, runs the loop until they have finished, reports
-    /// through the exception handler each that ended with an exception, and closes the loop. A runner
+    /// through the exception handler each that ended with an exception, waits for the jobs of
+    /// <see cref="Loop.RunInExecutor{T}"/> and <see cref="Asyncio.ToThread{T}(Func{T})"/> (up to 300
+    /// seconds, as asyncio), and closes the loop. A runner
     /// that never made its loop is left as it is (it can still run); a closed one too. Once closed, the
     /// runner refuses to run.
     /// </summary>
@@ -121,6 +124,9 @@ public sealed class Runner : IDisposable
         try
         {
             CancelLeftovers(loop);
+            // asyncio's close runs both of these to completion, each as a task of its own.
+            loop.RunUntilComplete(ShutdownAsyncgens());
+            loop.RunUntilComplete(loop.ShutdownDefaultExecutor(ThreadJoinTimeout));
         }
         finally
         {
@@ -160,6 +166,16 @@ public sealed class Runner : IDisposable
         _state = State.Initialized;
         return loop;
     }
+
+    // asyncio's constants.THREAD_JOIN_TIMEOUT: how long closing waits for executor jobs.
+    private const double ThreadJoinTimeout = 300;
+
+    // asyncio finalises the loop's async generators here. .NET's async iterators need no finalising by
+    // the loop, so the step has nothing to do; it is still taken, as a task of its own, so that closing
+    // takes asyncio's iterations (callbacks scheduled late still run) and its Task-N numbers.
+#pragma warning disable CS1998
+    private static async Coroutine ShutdownAsyncgens() { }
+#pragma warning restore CS1998
 
     private void CheckThread(string member)
     {

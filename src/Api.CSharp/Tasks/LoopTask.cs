@@ -22,7 +22,9 @@ namespace Aio;
 /// </example>
 public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 {
-    private readonly Coroutine<T> _coroutine;
+    // Null once an eager first step finished the task, as asyncio drops an eagerly finished task's
+    // coroutine (get_coro() then answers None and the repr has no coro= part).
+    private Coroutine<T>? _coroutine;
     private TaskState<Future> _state;
     // The input of the step queued for this task, exactly as the core's ScheduleStep gave it (or the
     // wakeup's, read from the waiter that woke it): at most one step is queued at a time.
@@ -89,7 +91,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 
     long ITaskStepper.Number => _number;
 
-    object ITaskStepper.CoroutineNameSource => _coroutine.NameSource;
+    object ITaskStepper.CoroutineNameSource => _coroutine!.NameSource;
 
     /// <summary>
     /// A token that is cancelled when this task is cancelled (the first accepted <see cref="Cancel"/>):
@@ -148,8 +150,11 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         }
     }
 
-    /// <summary>The coroutine this task drives.</summary>
-    public Coroutine<T> GetCoroutine() => _coroutine;
+    /// <summary>
+    /// The coroutine this task drives; null for a task that an eager first step finished, as asyncio's
+    /// <c>get_coro()</c> answers None for one.
+    /// </summary>
+    public Coroutine<T>? GetCoroutine() => _coroutine;
 
     /// <inheritdoc />
     public override bool Done => TaskState.isDone(_state) && base.Done;
@@ -221,7 +226,9 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     /// <c>&lt;Task finished name='T' coro=&lt;TaskFunc()&gt; result='the result'&gt;</c>.
     /// </summary>
     public override string ToString() =>
-        Repr.Guarded(this, () => $"<Task {StateWord} name={Repr.Of(Name)} coro=<{_coroutine.Name}()>{ResultPart()}{WaitPart()}{CallbacksPart()}>");
+        Repr.Guarded(this, () => $"<Task {StateWord} name={Repr.Of(Name)}{CoroutinePart()}{ResultPart()}{WaitPart()}{CallbacksPart()}>");
+
+    private string CoroutinePart() => _coroutine is { } coroutine ? $" coro=<{coroutine.Name}()>" : "";
 
     private string WaitPart() =>
         _state.Phase.IsSuspended && !base.Done ? $" wait_for={_state.Phase.waiter}" : "";
@@ -340,7 +347,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         Future? waiter;
         try
         {
-            if (resumeAt is null) _coroutine.Start();
+            if (resumeAt is null) _coroutine!.Start();
             else resumeAt.Resume();
             end = StepEnd(loop.StepWaiter, loop.StepUninterruptible);
         }
@@ -364,6 +371,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
             _context = ExecutionContext.Capture();
         }
         Apply(TaskState.endStep(end, waiter is null ? FSharpValueOption<Future>.None : FSharpValueOption<Future>.NewValueSome(waiter), _state));
+        if (eager && base.Done) _coroutine = null;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -411,9 +419,11 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 
     private StepEnd StepEnd(Future? suspendedOn, bool uninterruptible)
     {
-        if (_coroutine.IsCompleted)
+        // The coroutine is dropped only after the step that finished the task, so it is here.
+        var coroutine = _coroutine!;
+        if (coroutine.IsCompleted)
         {
-            return _coroutine.Error switch
+            return coroutine.Error switch
             {
                 null => Core.StepEnd.Returned,
                 CancelledException c => Core.StepEnd.NewRaisedCancelled(Option(c.CancelMessage)),
@@ -458,21 +468,23 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         Loop.Tasks.Unregister(this);
         _rare?.Linked.Dispose();
         var stepError = _rare?.StepError;
+        // A task finishes once, before an eager step could drop its coroutine.
+        var coroutine = _coroutine!;
         switch (end)
         {
             case TaskEnd.EndCancelled c:
-                if ((stepError ?? _coroutine.Error) is CancelledException own) CancelledByCoroutine(own);
+                if ((stepError ?? coroutine.Error) is CancelledException own) CancelledByCoroutine(own);
                 else CancelCore(Text(c.message));
                 break;
             case var _ when end.IsEndRaised:
-                var error = stepError ?? _coroutine.Error ?? new InvalidOperationException(FaultMessage(StepFault.AwaitedItself, null));
+                var error = stepError ?? coroutine.Error ?? new InvalidOperationException(FaultMessage(StepFault.AwaitedItself, null));
                 FailCore(error, "SetException");
                 // asyncio's task sets KeyboardInterrupt and SystemExit as its exception and raises them
                 // on, out of the loop: a fatal exception does not stay inside the task.
                 if (FatalExceptions.Is(error)) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
                 break;
             default:
-                SucceedCore(_coroutine.GetResult());
+                SucceedCore(coroutine.GetResult());
                 break;
         }
     }

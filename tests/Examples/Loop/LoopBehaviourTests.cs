@@ -525,6 +525,42 @@ public class LoopBehaviourTests
         loop.RunForever();
     }
 
+    // asyncio 3.12+ drops the coroutine of a task that its eager first step finished: get_coro() is None
+    // and the repr has no coro= part. One that suspended keeps it.
+    [Fact]
+    public void EagerTask_FinishedByItsFirstStep_DropsItsCoroutine()
+    {
+        string? finishedRepr = null, suspendedRepr = null;
+        bool finishedHasCoroutine = true, suspendedHasCoroutine = false;
+
+#pragma warning disable CS1998
+        static async Coroutine<int> AtOnce() => 1;
+#pragma warning restore CS1998
+
+        static async Coroutine<int> Later()
+        {
+            await Asyncio.Sleep(0);
+            return 2;
+        }
+
+        async Coroutine Main()
+        {
+            var finished = Asyncio.CreateTask(AtOnce(), name: "f", eagerStart: true);
+            var suspended = Asyncio.CreateTask(Later(), name: "s", eagerStart: true);
+            finishedRepr = finished.ToString();
+            finishedHasCoroutine = finished.GetCoroutine() is not null;
+            suspendedHasCoroutine = suspended.GetCoroutine() is not null;
+            await suspended;
+            suspendedRepr = suspended.ToString();
+        }
+
+        Asyncio.Run(Main(), LoopClock.Virtual);
+        Assert.Equal("<Task finished name='f' result=1>", finishedRepr);
+        Assert.False(finishedHasCoroutine);
+        Assert.True(suspendedHasCoroutine);
+        Assert.Equal("<Task finished name='s' coro=<Later()> result=2>", suspendedRepr);
+    }
+
     [Fact]
     public void PublicTypes_ComparedWithImplicitUsings_NoneCollide()
     {

@@ -50,11 +50,13 @@ public static partial class Asyncio
     /// <summary>
     /// Submits <paramref name="coroutine"/> to <paramref name="loop"/> from any thread (asyncio's
     /// <c>run_coroutine_threadsafe</c>): the loop wraps it in a task in one of its next iterations; the
-    /// returned TPL task completes with its outcome.
+    /// returned TPL task completes with its outcome. <paramref name="cancellationToken"/> cancels the
+    /// loop task from the caller's side, as cancelling the future asyncio returns does; the TPL task then
+    /// ends cancelled once the coroutine has cleaned up.
     /// </summary>
     /// <exception cref="InvalidOperationException">The loop is closed.</exception>
-    /// <example><code>int n = await Asyncio.RunCoroutineThreadsafe(CountItems(), loop);   // from a worker thread</code></example>
-    public static Task<T> RunCoroutineThreadsafe<T>(Coroutine<T> coroutine, Loop loop)
+    /// <example><code>int n = await Asyncio.RunCoroutineThreadsafe(CountItems(), loop, stop.Token);   // from a worker thread</code></example>
+    public static Task<T> RunCoroutineThreadsafe<T>(Coroutine<T> coroutine, Loop loop, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(coroutine);
         ArgumentNullException.ThrowIfNull(loop);
@@ -63,7 +65,7 @@ public static partial class Asyncio
         {
             try
             {
-                loop.CreateTask(coroutine).BridgeTo(completion);
+                loop.CreateTask(coroutine, cancellationToken: cancellationToken).BridgeTo(completion);
             }
             catch (Exception e)
             {
@@ -73,8 +75,9 @@ public static partial class Asyncio
         return completion.Task;
     }
 
-    /// <summary>Submits a coroutine that returns nothing; see <see cref="RunCoroutineThreadsafe{T}(Coroutine{T}, Loop)"/>.</summary>
-    public static Task RunCoroutineThreadsafe(Coroutine coroutine, Loop loop) => RunCoroutineThreadsafe<VoidResult>(coroutine, loop);
+    /// <summary>Submits a coroutine that returns nothing; see <see cref="RunCoroutineThreadsafe{T}(Coroutine{T}, Loop, CancellationToken)"/>.</summary>
+    public static Task RunCoroutineThreadsafe(Coroutine coroutine, Loop loop, CancellationToken cancellationToken = default) =>
+        RunCoroutineThreadsafe<VoidResult>(coroutine, loop, cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="function"/> on a thread-pool thread and returns a loop future for its result

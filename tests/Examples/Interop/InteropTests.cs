@@ -243,6 +243,44 @@ public class InteropTests
         Assert.Equal("ran on the loop thread: True", answer);
     }
 
+    // asyncio's run_coroutine_threadsafe returns a future whose cancel() cancels the loop task; here the
+    // caller's token does, and the coroutine cleans up at its await before the TPL task ends cancelled.
+    [Fact]
+    public async Task RunCoroutineThreadsafe_TokenCancelledByTheCaller_CancelsTheLoopTaskAtItsAwait()
+    {
+        var loop = new Loop();
+        var cleanedUp = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        async Coroutine<int> Forever()
+        {
+            try
+            {
+                started.SetResult();
+                await Asyncio.Sleep(3600);
+                return 1;
+            }
+            catch (CancelledException)
+            {
+                cleanedUp.SetResult($"cleaned up on the loop thread: {Asyncio.GetRunningLoop() == loop}");
+                throw;
+            }
+        }
+
+        var runner = new Thread(loop.RunForever);
+        runner.Start();
+        using var stop = new CancellationTokenSource();
+        var submitted = Asyncio.RunCoroutineThreadsafe(Forever(), loop, stop.Token);
+        await started.Task;
+        stop.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => submitted);
+        Assert.True(submitted.IsCanceled);
+        Assert.Equal("cleaned up on the loop thread: True", await cleanedUp.Task);
+        loop.Stop();
+        runner.Join();
+        loop.Close();
+    }
+
     [Fact]
     public void WrapTask_AwaitedAndTheTaskCancelled_CancelledAtTheAwaitWithoutWaitingForTheTplTask()
     {

@@ -50,6 +50,9 @@ internal sealed class GatheringFuture<TResult> : Future<TResult[]>
             var child = Asyncio.EnsureFutureOn(loop, arguments[i]);
             if (!ReferenceEquals(child.Loop, loop))
                 throw new ArgumentException("gather() children must all belong to one loop: this one belongs to another.", nameof(arguments));
+            // A task gather made for a coroutine is gather's own: dropped pending with the gather, it is not
+            // reported (asyncio's _log_destroy_pending = False).
+            if (!ReferenceEquals(child, arguments[i]) && child is ITaskStepper made) made.DoNotReportIfDestroyedPending();
             byArgument.Add(arguments[i], child);
             children[i] = child;
             distinct++;

@@ -230,7 +230,10 @@ public sealed partial class Loop
     public T RunUntilComplete<T>(Coroutine<T> coroutine)
     {
         CheckRunnable();
-        return RunUntilComplete(CreateTask(coroutine));
+        var task = CreateTask(coroutine);
+        // The task is the run's own: if the run stops before it finishes and it is dropped, asyncio says nothing.
+        ((ITaskStepper)task).DoNotReportIfDestroyedPending();
+        return RunUntilComplete(task);
     }
 
     /// <summary>Runs a coroutine that returns nothing until it finishes.</summary>
@@ -251,6 +254,7 @@ public sealed partial class Loop
     {
         CheckRunnable();
         var future = Asyncio.EnsureFutureOn(this, awaitable);
+        if (!ReferenceEquals(future, awaitable) && future is ITaskStepper made) made.DoNotReportIfDestroyedPending();
         RunUntilDone(future);
         return future.ResultObject();
     }

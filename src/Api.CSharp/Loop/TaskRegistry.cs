@@ -59,6 +59,7 @@ internal sealed class TaskRegistry
     private struct Slot
     {
         public GCHandle Handle;
+        // The task's number; QuietBit set: not reported when found dead.
         public long Number;
         public string? Name;
         public object? Coroutine;
@@ -71,6 +72,8 @@ internal sealed class TaskRegistry
         public ITaskStepper? Task;
         public int NextFree;
     }
+
+    private const long QuietBit = 1L << 62;
 
     private const int ChunkBits = 8;
     private const int ChunkSize = 1 << ChunkBits;
@@ -103,7 +106,7 @@ internal sealed class TaskRegistry
         ref var slot = ref At(index);
         slot.Handle.Target = task;
         slot.Name = task.ExplicitName;
-        slot.Number = task.Number;
+        slot.Number = task.ReportIfDestroyedPending ? task.Number : task.Number | QuietBit;
         slot.Coroutine = task.CoroutineNameSource;
         task.RegistrySlot = index + 1;
         _parked++;
@@ -176,6 +179,11 @@ internal sealed class TaskRegistry
         {
             ref var slot = ref At(i);
             if (slot.Coroutine is null || slot.Handle.Target is not null) continue;
+            if ((slot.Number & QuietBit) != 0)
+            {
+                Release(i);
+                continue;
+            }
             var name = slot.Name ?? $"Task-{slot.Number}";
             var coroutine = slot.Coroutine as string ?? Aio.Coroutine<VoidResult>.MachineName(slot.Coroutine as Type);
             (dead ??= []).Add($"<Task pending name={Repr.Of(name)} coro=<{coroutine}()>>");

@@ -39,4 +39,10 @@ internal interface ITaskStepper : ILoopTask
     long Number { get; }
 
     object CoroutineNameSource { get; }
+
+    // False for a task that run_until_complete or gather made for a coroutine (asyncio's
+    // _log_destroy_pending = False): collected while pending, it goes without a report.
+    bool ReportIfDestroyedPending { get; }
+
+    void DoNotReportIfDestroyedPending();
 }

@@ -31,7 +31,10 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     private StepInput _nextInput = StepInput.Go;
     private IResumable? _resume;
     private ExecutionContext? _context;
-    private readonly long _number;
+    // The Task-N number, and in QuietBit asyncio's `_log_destroy_pending = False`: a task that
+    // run_until_complete or gather made for a coroutine is not reported if it is destroyed pending.
+    private long _number;
+    private const long QuietBit = 1L << 62;
     private string? _name;
     private Rare? _rare;
 
@@ -75,7 +78,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     public string Name
     {
         // Formatted on first use, as CPython 3.12 does: most tasks are never asked their name.
-        get => _name ??= $"Task-{_number}";
+        get => _name ??= $"Task-{_number & ~QuietBit}";
         set
         {
             _name = value ?? throw new ArgumentNullException(nameof(value), "A task's name cannot be null; pass a string.");
@@ -89,7 +92,11 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 
     string? ITaskStepper.ExplicitName => _name;
 
-    long ITaskStepper.Number => _number;
+    long ITaskStepper.Number => _number & ~QuietBit;
+
+    bool ITaskStepper.ReportIfDestroyedPending => (_number & QuietBit) == 0;
+
+    void ITaskStepper.DoNotReportIfDestroyedPending() => _number |= QuietBit;
 
     object ITaskStepper.CoroutineNameSource => _coroutine!.NameSource;
 

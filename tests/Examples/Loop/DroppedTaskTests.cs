@@ -176,5 +176,49 @@ public class DroppedTaskTests
         CollectTwice();
         lock (reports) Assert.Equal(2, reports.Count);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StopEarly(Loop loop)
+    {
+        async Coroutine StopsTheLoopThenWaits()
+        {
+            loop.Stop();
+            await loop.CreateFuture<int>();
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => loop.RunUntilComplete(StopsTheLoopThenWaits()));
+        Assert.Equal("Event loop stopped before Future completed.", error.Message);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void GatherAndDrop(Loop loop)
+    {
+        async Coroutine Main()
+        {
+            _ = Asyncio.Gather(WaitForever(loop), WaitForever(loop));
+            _ = loop.CreateTask(WaitForever(loop), name: "created directly");
+            await Asyncio.Sleep(0);
+        }
+
+        loop.RunUntilComplete(Main());
+        RunOnce(loop);
+    }
+
+    // asyncio sets _log_destroy_pending = False on the tasks run_until_complete and gather make for
+    // coroutines: dropped pending, they go without a report. A task created directly is still reported.
+    [Fact]
+    public void TasksMadeByRunUntilCompleteOrGather_DroppedPending_AreNotReported()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var reports = new List<string>();
+        loop.SetExceptionHandler((_, context) => { lock (reports) reports.Add((string)context["task"]!); });
+        StopEarly(loop);
+        GatherAndDrop(loop);
+        CollectTwice();
+        RunOnce(loop);
+        lock (reports) Assert.Equal(["<Task pending name='created directly' coro=<WaitForever()>>"], reports);
+        Assert.Empty(Asyncio.AllTasks(loop));
+        loop.Close();
+    }
 }
 

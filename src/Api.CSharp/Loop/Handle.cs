@@ -38,6 +38,9 @@ public class Handle : ILoopEntry
     // callback runs in whatever context the loop's thread has).
     private protected virtual ExecutionContext? Context => InContext.Default;
 
+    // For the exception handler, which runs in the context of the handle whose callback failed.
+    internal ExecutionContext? CapturedContext => Context;
+
     /// <summary>True once <see cref="Cancel"/> was called (as in asyncio, also after the callback ran).</summary>
     public bool Cancelled => HandleState.isCancelled(_life);
 

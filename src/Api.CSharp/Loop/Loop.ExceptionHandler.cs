@@ -7,7 +7,8 @@ public sealed partial class Loop
     /// Installs the handler that receives every exception escaping a callback, and every
     /// "exception was never retrieved" report. Null restores the default, which writes to stderr.
     /// </summary>
-    /// <param name="handler">Called as handler(loop, context) on the loop's thread (or the finalizer thread for reports).</param>
+    /// <param name="handler">Called as handler(loop, context) on the loop's thread (or the finalizer thread for reports),
+    /// in the ExecutionContext of the task or handle the report is about, as asyncio does.</param>
     /// <example>
     /// <code>
     /// loop.SetExceptionHandler((l, ctx) => Console.WriteLine($"{ctx.Message}: {ctx.Exception}"));
@@ -33,7 +34,15 @@ public sealed partial class Loop
         }
         try
         {
-            handler(this, context);
+            // As asyncio 3.12+: a custom handler runs in the context of the task, future or handle the
+            // report is about, so it sees the AsyncLocal values the failing code saw.
+            var about = ContextOfSubject(context);
+            if (about is null) handler(this, context);
+            else InContext.Run(about, static s =>
+            {
+                var (loop, handler, context) = ((Loop, Action<Loop, ExceptionContext>, ExceptionContext))s!;
+                handler(loop, context);
+            }, (this, handler, context));
         }
         catch (Exception e) when (!FatalExceptions.Is(e))
         {
@@ -43,6 +52,13 @@ public sealed partial class Loop
                 ["context"] = context,
             });
         }
+    }
+
+    private static ExecutionContext? ContextOfSubject(ExceptionContext context)
+    {
+        var subject = context.GetValueOrDefault("task") as ILoopTask ?? context.Future as ILoopTask;
+        if (subject is ITaskStepper task) return task.StepContext;
+        return context.Handle?.CapturedContext;
     }
 
     /// <summary>

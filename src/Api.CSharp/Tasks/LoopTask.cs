@@ -57,6 +57,8 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     // main task's final context on to the next run.
     internal ExecutionContext? StepContext => _context;
 
+    ExecutionContext? ITaskStepper.StepContext => _context;
+
     private Rare Rares => _rare ??= new Rare();
 
     internal LoopTask(Loop loop, Coroutine<T> coroutine, string? name, bool eager) : base(loop)

@@ -746,6 +746,30 @@ public class RuleGapTests
         Assert.Equal(["hello", "alpha: 1", "zeta: 'str'", "Unhandled exception in event loop", "n: None", ""], captured.ToString().Split(Environment.NewLine));
     }
 
+    private static readonly AsyncLocal<string?> s_request = new();
+
+    // asyncio 3.12+ runs a custom handler in the context of the handle (or task) the report is about:
+    // it sees what the failing callback saw, and the loop's own context is left as it was.
+    [Fact]
+    public void CustomHandler_RunsInTheContextOfTheHandleWhoseCallbackFailed()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        var seen = new List<string?>();
+        loop.SetExceptionHandler((_, c) => seen.Add($"{c.Exception?.Message} in {c.Handle?.GetType().Name}: {s_request.Value}"));
+
+        async Coroutine Main()
+        {
+            s_request.Value = "request 7";
+            loop.CallSoon(() => throw new InvalidOperationException("boom"));
+            await Asyncio.Sleep(0);
+        }
+
+        s_request.Value = null;
+        loop.RunUntilComplete(Main());
+        Assert.Equal(["boom in ContextHandle: request 7"], seen);
+        Assert.Null(s_request.Value);
+    }
+
     // §5: a task made by EnsureFuture starts whether or not anything awaits it.
     [Fact]
     public void EnsureFuture_OfACoroutine_StartsTheTaskWithoutAnAwait()

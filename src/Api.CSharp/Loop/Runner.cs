@@ -1,4 +1,5 @@
 using Aio.Core;
+using Microsoft.FSharp.Core;
 
 namespace Aio;
 
@@ -28,12 +29,10 @@ namespace Aio;
 /// </example>
 public sealed class Runner : IDisposable
 {
-    private enum State { Created, Initialized, Closed }
-
     private readonly LoopClock _clock;
     private readonly Func<Loop>? _loopFactory;
     private readonly bool? _debug;
-    private State _state;
+    private RunnerLife _life = RunnerLife.RunnerCreated;
     private Loop? _loop;
     private ExecutionContext? _context;
     private int _thread;
@@ -65,7 +64,7 @@ public sealed class Runner : IDisposable
 
     /// <summary>The runner's loop, made now if this is the first use.</summary>
     /// <exception cref="InvalidOperationException">The runner is closed.</exception>
-    public Loop GetLoop() => LazyInit();
+    public Loop GetLoop() => Use(RunnerState.useLoop(_life));
 
     /// <summary>
     /// Runs <paramref name="main"/> as a task on the runner's loop until it finishes, and returns its
@@ -80,9 +79,7 @@ public sealed class Runner : IDisposable
     public T Run<T>(Coroutine<T> main, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(main);
-        if (Loop.RunningOnThisThread is not null)
-            throw new InvalidOperationException("Runner.run() cannot be called from a running event loop");
-        var loop = LazyInit();
+        var loop = Use(RunnerState.run(Loop.RunningOnThisThread is not null, _life));
         CheckThread(nameof(Run));
         var task = _context is null ? loop.CreateTask(main, cancellationToken: cancellationToken) : CreateInContext(loop, main, cancellationToken);
         try
@@ -116,36 +113,59 @@ public sealed class Runner : IDisposable
     /// <exception cref="InvalidOperationException">Called while a loop runs on this thread, or from another thread than the runner's.</exception>
     public void Close()
     {
-        if (_state != State.Initialized) return;
-        if (Loop.RunningOnThisThread is not null)
-            throw new InvalidOperationException("Runner.close() cannot be called from a running event loop");
+        var decision = RunnerState.close(Loop.RunningOnThisThread is not null, _life);
+        if (decision.IsError) throw Refused(decision.ErrorValue);
+        var (life, steps) = decision.ResultValue;
+        if (steps.IsEmpty) return;
         CheckThread(nameof(Close));
+        _life = life;
         var loop = _loop!;
         try
         {
-            CancelLeftovers(loop);
-            // asyncio's close runs both of these to completion, each as a task of its own.
-            loop.RunUntilComplete(ShutdownAsyncgens());
-            loop.RunUntilComplete(loop.ShutdownDefaultExecutor(ThreadJoinTimeout));
+            foreach (var step in steps.Where(step => !step.IsCloseLoop)) Shut(loop, step);
         }
         finally
         {
+            // CloseLoop, the last step, is carried out whatever an earlier one threw.
             loop.Close();
             if (_setCurrent) Asyncio.SetEventLoop(_previousCurrent);
             _loop = null;
             _previousCurrent = null;
             _context = null;
-            _state = State.Closed;
+        }
+    }
+
+    private static void Shut(Loop loop, ShutdownStep step)
+    {
+        switch (step)
+        {
+            case var s when s.IsCancelLeftovers:
+                CancelLeftovers(loop);
+                break;
+            case var s when s.IsShutdownAsyncgens:
+                loop.RunUntilComplete(ShutdownAsyncgens());
+                break;
+            case ShutdownStep.ShutdownDefaultExecutor executor:
+                loop.RunUntilComplete(loop.ShutdownDefaultExecutor(executor.timeout));
+                break;
         }
     }
 
     /// <summary>Same as <see cref="Close"/>.</summary>
     public void Dispose() => Close();
 
-    private Loop LazyInit()
+    // Carries out a use of the loop the core allowed: makes the loop the first time.
+    private Loop Use(FSharpResult<ValueTuple<RunnerLife, bool>, RunnerRefusal> decision)
     {
-        if (_state == State.Closed) throw new InvalidOperationException("Runner is closed");
-        if (_state == State.Initialized) return _loop!;
+        if (decision.IsError) throw Refused(decision.ErrorValue);
+        var (life, make) = decision.ResultValue;
+        if (make) Make();
+        _life = life;
+        return _loop!;
+    }
+
+    private void Make()
+    {
         Loop loop;
         if (_loopFactory is null)
         {
@@ -163,16 +183,14 @@ public sealed class Runner : IDisposable
         _loop = loop;
         _context = ExecutionContext.Capture();
         _thread = Environment.CurrentManagedThreadId;
-        _state = State.Initialized;
-        return loop;
     }
 
-    // asyncio's constants.THREAD_JOIN_TIMEOUT: how long closing waits for executor jobs.
-    private const double ThreadJoinTimeout = 300;
+    private static InvalidOperationException Refused(RunnerRefusal refusal) => new(
+        refusal.IsRunnerIsClosed ? "Runner is closed"
+        : refusal.IsRunInsideRunningLoop ? "Runner.run() cannot be called from a running event loop"
+        : "Runner.close() cannot be called from a running event loop");
 
-    // asyncio finalises the loop's async generators here. .NET's async iterators need no finalising by
-    // the loop, so the step has nothing to do; it is still taken, as a task of its own, so that closing
-    // takes asyncio's iterations (callbacks scheduled late still run) and its Task-N numbers.
+    // The async-generator step (RunnerState.close says why it is taken although it has nothing to do).
 #pragma warning disable CS1998
     private static async Coroutine ShutdownAsyncgens() { }
 #pragma warning restore CS1998

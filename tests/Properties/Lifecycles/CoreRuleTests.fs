@@ -233,3 +233,27 @@ let ``§12 as_completed: a reader woken and then cancelled passes its wake-up on
     Assert.Equal<AsCompletedCommand list>([ WakeReader a ], commands)
     let _, commands = AsCompletedState.readerLeft a true s
     Assert.Equal<AsCompletedCommand list>([ WakeReader b ], commands)
+
+[<Fact>]
+let ``§1.5 a Runner makes its loop once, closes in asyncio's four steps, and refuses after`` () =
+    // close() before any use changes nothing, and the runner can still run.
+    let struct (life, steps) = RunnerState.close false RunnerCreated |> ok
+    Assert.Equal(RunnerCreated, life)
+    Assert.Empty steps
+    Assert.Equal(Error RunInsideRunningLoop, RunnerState.run true RunnerCreated)
+    let struct (life, make) = RunnerState.run false RunnerCreated |> ok
+    Assert.True make
+    let struct (life, make) = RunnerState.useLoop life |> ok
+    Assert.False make
+    Assert.Equal(Error CloseInsideRunningLoop, RunnerState.close true life)
+    let struct (life, steps) = RunnerState.close false life |> ok
+
+    Assert.Equal<ShutdownStep list>(
+        [ CancelLeftovers; ShutdownAsyncgens; ShutdownDefaultExecutor 300.0; CloseLoop ],
+        steps
+    )
+
+    Assert.Equal(Error RunnerIsClosed, RunnerState.useLoop life)
+    Assert.Equal(Error RunnerIsClosed, RunnerState.run false life)
+    let struct (_, steps) = RunnerState.close false life |> ok
+    Assert.Empty steps

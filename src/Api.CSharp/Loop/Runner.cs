@@ -106,9 +106,8 @@ public sealed class Runner : IDisposable
     /// Cancels every task still pending on the loop, runs the loop until they have finished, reports
     /// through the exception handler each that ended with an exception, waits for the jobs of
     /// <see cref="Loop.RunInExecutor{T}"/> and <see cref="Asyncio.ToThread{T}(Func{T})"/> (up to 300
-    /// seconds, as asyncio), and closes the loop. A runner
-    /// that never made its loop is left as it is (it can still run); a closed one too. Once closed, the
-    /// runner refuses to run.
+    /// seconds, as asyncio), and closes the loop. A runner that never made its loop is left as it is
+    /// (it can still run); a closed one too. Once closed, the runner refuses to run.
     /// </summary>
     /// <exception cref="InvalidOperationException">Called while a loop runs on this thread, or from another thread than the runner's.</exception>
     public void Close()

@@ -271,7 +271,8 @@ internal sealed class TaskRegistry
     private void Release(int index)
     {
         ref var slot = ref At(index);
-        slot.Handle.Target = null;
+        // The handle keeps its target: a slot is free by its coroutine field alone, and a weak target
+        // keeps nothing alive, so clearing it would only cost a handle-table write per finished task.
         slot.Name = null;
         slot.Coroutine = null;
         slot.Number = _free;

@@ -148,3 +148,37 @@ let ``F#'s task { } awaits an Aio future on the loop thread`` () =
     loop.RunUntilComplete(loop.CreateTask(sleepThen 0.1 0)) |> ignore
     loop.Close()
     Assert.Equal(42, seen)
+
+[<Fact>]
+let ``a Runner runs F# coroutines on one loop, and use closes it`` () =
+    let loops = ResizeArray<Loop>()
+
+    let step (value: int) =
+        coroutine {
+            do! Asyncio.Sleep 1.0
+            loops.Add(Asyncio.GetRunningLoop())
+            return value
+        }
+
+    let total =
+        use runner = new Runner(LoopClock.Virtual)
+        runner.Run(step 1) + runner.Run(step 2)
+
+    Assert.Equal(3, total)
+    Assert.Same(loops[0], loops[1])
+    Assert.True loops[0].IsClosed
+    Assert.Equal(2.0, loops[0].Time())
+    // asyncio.run(main, loop_factory=...) from F#: a lambda is the factory.
+    let made = ResizeArray<Loop>()
+
+    let answer =
+        Asyncio.Run(
+            step 7,
+            (fun () ->
+                let loop = new Loop(LoopClock.Virtual)
+                made.Add loop
+                loop)
+        )
+
+    Assert.Equal(7, answer)
+    Assert.True made[0].IsClosed

@@ -87,14 +87,14 @@ public static partial class Asyncio
             throw new InvalidOperationException("asyncio.run() cannot be called from a running event loop");
     }
 
-    /// <summary>Creates a task on the running loop; see <see cref="Loop.CreateTask{T}(Coroutine{T}, string?, bool?, CancellationToken)"/>.</summary>
+    /// <summary>Creates a task on the running loop; see <see cref="Loop.CreateTask{T}(Coroutine{T}, string?, bool?, CancellationToken, ExecutionContext?)"/>.</summary>
     /// <exception cref="InvalidOperationException">No loop is running on this thread.</exception>
-    public static LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null, bool? eagerStart = null, CancellationToken cancellationToken = default) =>
-        GetRunningLoop().CreateTask(coroutine, name, eagerStart, cancellationToken);
+    public static LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null, bool? eagerStart = null, CancellationToken cancellationToken = default, ExecutionContext? context = null) =>
+        GetRunningLoop().CreateTask(coroutine, name, eagerStart, cancellationToken, context);
 
     /// <summary>Creates a task for a coroutine that returns nothing, on the running loop.</summary>
-    public static LoopTask CreateTask(Coroutine coroutine, string? name = null, bool? eagerStart = null, CancellationToken cancellationToken = default) =>
-        GetRunningLoop().CreateTask(coroutine, name, eagerStart, cancellationToken);
+    public static LoopTask CreateTask(Coroutine coroutine, string? name = null, bool? eagerStart = null, CancellationToken cancellationToken = default, ExecutionContext? context = null) =>
+        GetRunningLoop().CreateTask(coroutine, name, eagerStart, cancellationToken, context);
 
     /// <summary>
     /// The factory that starts every task eagerly (asyncio's <c>eager_task_factory</c>):

@@ -96,19 +96,20 @@ public sealed class TaskGroup
 
     /// <summary>
     /// Creates a child task (its first step runs in a later iteration, as with
-    /// <see cref="Loop.CreateTask{T}(Coroutine{T}, string?, bool?, CancellationToken)"/>). Allowed while the block runs and
+    /// <see cref="Loop.CreateTask{T}(Coroutine{T}, string?, bool?, CancellationToken, ExecutionContext?)"/>). Allowed while the block runs and
     /// while the group waits for its children at the end, also from a child.
     /// </summary>
     /// <param name="coroutine">The child's coroutine.</param>
     /// <param name="name">The task's name.</param>
     /// <param name="eagerStart">Run the first step inside this call; null follows the loop's task factory.</param>
+    /// <param name="context">The ExecutionContext the child runs in; null: the caller's (asyncio's <c>context=</c>).</param>
     /// <exception cref="InvalidOperationException">The group has not been entered, is finished, or is shutting down after a failure.</exception>
-    public LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null, bool? eagerStart = null)
+    public LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null, bool? eagerStart = null, ExecutionContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(coroutine);
         var refused = TaskGroupStateModule.admit(_state);
         if (refused.IsSome) throw Misuse(refused.Value);
-        var task = _loop!.CreateTask(coroutine, name, eagerStart);
+        var task = _loop!.CreateTask(coroutine, name, eagerStart, context: context);
         var (state, id, commands) = TaskGroupStateModule.childAdded(task.Done, _state);
         _state = state;
         _children[id] = task;
@@ -117,9 +118,9 @@ public sealed class TaskGroup
         return task;
     }
 
-    /// <summary>Creates a child task whose coroutine returns nothing; see <see cref="CreateTask{T}(Coroutine{T}, string?, bool?)"/>.</summary>
-    public LoopTask CreateTask(Coroutine coroutine, string? name = null, bool? eagerStart = null) =>
-        (LoopTask)CreateTask<VoidResult>(coroutine, name, eagerStart);
+    /// <summary>Creates a child task whose coroutine returns nothing; see <see cref="CreateTask{T}(Coroutine{T}, string?, bool?, ExecutionContext?)"/>.</summary>
+    public LoopTask CreateTask(Coroutine coroutine, string? name = null, bool? eagerStart = null, ExecutionContext? context = null) =>
+        (LoopTask)CreateTask<VoidResult>(coroutine, name, eagerStart, context);
 
     /// <summary>
     /// Cancels every unfinished child and the body (at its current await); the block then ends

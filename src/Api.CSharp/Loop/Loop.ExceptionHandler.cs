@@ -56,9 +56,8 @@ public sealed partial class Loop
 
     private static ExecutionContext? ContextOfSubject(ExceptionContext context)
     {
-        var subject = context.GetValueOrDefault("task") as ILoopTask ?? context.Future as ILoopTask;
-        if (subject is ITaskStepper task) return task.StepContext;
-        return context.Handle?.CapturedContext;
+        var task = context.GetValueOrDefault("task") as ILoopTask ?? context.Future as ILoopTask;
+        return task is not null ? task.GetContext() : context.Handle?.CapturedContext;
     }
 
     /// <summary>

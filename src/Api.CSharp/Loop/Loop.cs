@@ -250,26 +250,28 @@ public sealed partial class Loop : IDisposable
     /// <param name="name">The task's name; <c>Task-N</c> when null.</param>
     /// <param name="eagerStart">Start eagerly (true) or lazily (false); null follows <see cref="SetTaskFactory"/>.</param>
     /// <param name="cancellationToken">Cancels the task when it fires (on the loop's thread); a token already cancelled cancels it before its first step.</param>
+    /// <param name="context">The ExecutionContext the task's steps run in (asyncio's <c>create_task(context=...)</c>);
+    /// null: the caller's, captured now. Each step carries on from where the last one left it.</param>
     /// <exception cref="InvalidOperationException">The loop is closed.</exception>
     /// <example>
     /// <code>
     /// var t = loop.CreateTask(Cached(), eagerStart: true);   // runs up to its first suspension now
     /// </code>
     /// </example>
-    public LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null, bool? eagerStart = null, CancellationToken cancellationToken = default)
+    public LoopTask<T> CreateTask<T>(Coroutine<T> coroutine, string? name = null, bool? eagerStart = null, CancellationToken cancellationToken = default, ExecutionContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(coroutine);
         CheckThread();
         if (IsClosed) throw Closed();
         var eager = eagerStart ?? _taskFactory?.EagerStart ?? false;
-        var task = coroutine is Coroutine plain ? (LoopTask<T>)(object)new LoopTask(this, plain, name, eager) : new LoopTask<T>(this, coroutine, name, eager);
+        var task = coroutine is Coroutine plain ? (LoopTask<T>)(object)new LoopTask(this, plain, name, eager, context) : new LoopTask<T>(this, coroutine, name, eager, context);
         task.Link(cancellationToken);
         return task;
     }
 
-    /// <summary>Wraps a coroutine that returns nothing in a task; see <see cref="CreateTask{T}(Coroutine{T}, string?, bool?, CancellationToken)"/>.</summary>
-    public LoopTask CreateTask(Coroutine coroutine, string? name = null, bool? eagerStart = null, CancellationToken cancellationToken = default) =>
-        (LoopTask)CreateTask<VoidResult>(coroutine, name, eagerStart, cancellationToken);
+    /// <summary>Wraps a coroutine that returns nothing in a task; see <see cref="CreateTask{T}(Coroutine{T}, string?, bool?, CancellationToken, ExecutionContext?)"/>.</summary>
+    public LoopTask CreateTask(Coroutine coroutine, string? name = null, bool? eagerStart = null, CancellationToken cancellationToken = default, ExecutionContext? context = null) =>
+        (LoopTask)CreateTask<VoidResult>(coroutine, name, eagerStart, cancellationToken, context);
 
     private LoopTaskFactory? _taskFactory;
 
@@ -334,7 +336,7 @@ public sealed partial class Loop : IDisposable
     }
 
     /// <summary>
-    /// Sets how <see cref="CreateTask{T}(Coroutine{T}, string?, bool?, CancellationToken)"/> starts tasks when the caller
+    /// Sets how <see cref="CreateTask{T}(Coroutine{T}, string?, bool?, CancellationToken, ExecutionContext?)"/> starts tasks when the caller
     /// does not say: <see cref="Asyncio.EagerTaskFactory"/> makes every task eager, null restores the
     /// default (lazy) start (asyncio's <c>set_task_factory</c>).
     /// </summary>

@@ -81,26 +81,19 @@ public sealed class Runner : IDisposable
         ArgumentNullException.ThrowIfNull(main);
         var loop = Use(RunnerState.run(Loop.RunningOnThisThread is not null, _life));
         CheckThread(nameof(Run));
-        var task = _context is null ? loop.CreateTask(main, cancellationToken: cancellationToken) : CreateInContext(loop, main, cancellationToken);
+        var task = loop.CreateTask(main, cancellationToken: cancellationToken, context: _context);
         try
         {
             return loop.RunUntilComplete(task);
         }
         finally
         {
-            _context = task.StepContext ?? _context;
+            _context = task.GetContext() ?? _context;
         }
     }
 
     /// <summary>Runs a coroutine that returns nothing; see <see cref="Run{T}(Coroutine{T}, CancellationToken)"/>.</summary>
     public void Run(Coroutine main, CancellationToken cancellationToken = default) => Run<VoidResult>(main, cancellationToken);
-
-    private LoopTask<T> CreateInContext<T>(Loop loop, Coroutine<T> main, CancellationToken cancellationToken)
-    {
-        LoopTask<T>? task = null;
-        ExecutionContext.Run(_context!, _ => task = loop.CreateTask(main, cancellationToken: cancellationToken), null);
-        return task!;
-    }
 
     /// <summary>
     /// Cancels every task still pending on the loop, runs the loop until they have finished, reports

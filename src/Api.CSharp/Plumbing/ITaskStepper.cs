@@ -44,8 +44,6 @@ internal interface ITaskStepper : ILoopTask
     // _log_destroy_pending = False): collected while pending, it goes without a report.
     bool ReportIfDestroyedPending { get; }
 
-    // The ExecutionContext the task's next step runs in (where its last step left it).
-    ExecutionContext? StepContext { get; }
 
     void DoNotReportIfDestroyedPending();
 }

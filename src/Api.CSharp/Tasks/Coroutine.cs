@@ -8,7 +8,7 @@ namespace Aio;
 /// <summary>
 /// A lazily started coroutine returning <typeparamref name="T"/>: the return type of
 /// <c>async Coroutine&lt;T&gt;</c> methods. Calling such a method runs nothing; the body starts when a
-/// loop runs it as a task (<see cref="Loop.CreateTask{T}(Coroutine{T}, string?, bool?, CancellationToken)"/>) or when another
+/// loop runs it as a task (<see cref="Loop.CreateTask{T}(Coroutine{T}, string?, bool?, CancellationToken, ExecutionContext?)"/>) or when another
 /// coroutine awaits it, in which case it runs inline in the awaiting task.
 /// </summary>
 /// <typeparam name="T">The result type.</typeparam>

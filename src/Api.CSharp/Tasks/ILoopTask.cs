@@ -32,4 +32,7 @@ public interface ILoopTask
 
     /// <summary>The task as a future (for done callbacks, awaiting and combinators).</summary>
     Future AsFuture { get; }
+
+    /// <summary>The ExecutionContext the task's next step runs in; see <see cref="LoopTask{T}.GetContext"/>.</summary>
+    ExecutionContext? GetContext();
 }

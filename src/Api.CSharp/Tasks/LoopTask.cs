@@ -7,7 +7,7 @@ namespace Aio;
 
 /// <summary>
 /// A coroutine driven by the loop, and a future for its result (asyncio's <c>Task</c>). Create one
-/// with <see cref="Loop.CreateTask{T}(Coroutine{T}, string?, bool?, CancellationToken)"/> or <see cref="Asyncio.CreateTask{T}"/>:
+/// with <see cref="Loop.CreateTask{T}(Coroutine{T}, string?, bool?, CancellationToken, ExecutionContext?)"/> or <see cref="Asyncio.CreateTask{T}"/>:
 /// its first step runs in the next loop iteration, never during creation. Awaiting it gives the
 /// coroutine's result; cancelling it raises <see cref="CancelledException"/> at the coroutine's
 /// current await, where <c>catch</c>/<c>finally</c> can clean up.
@@ -53,22 +53,25 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         public string? FaultText;
     }
 
-    // The context the task's next step runs in: where its last step left it. A Runner carries its
-    // main task's final context on to the next run.
-    internal ExecutionContext? StepContext => _context;
-
-    ExecutionContext? ITaskStepper.StepContext => _context;
+    /// <summary>
+    /// The ExecutionContext the task's next step runs in: the one it was created with, as its steps so far
+    /// left it (asyncio's <c>get_context()</c>). Null when flow was suppressed at creation. A
+    /// <see cref="Runner"/> carries its main task's final context on to the next run, and a custom
+    /// exception handler runs in the context of the task a report is about.
+    /// </summary>
+    /// <example><code>ExecutionContext.Run(task.GetContext()!, _ => Console.WriteLine(requestId.Value), null);</code></example>
+    public ExecutionContext? GetContext() => _context;
 
     private Rare Rares => _rare ??= new Rare();
 
-    internal LoopTask(Loop loop, Coroutine<T> coroutine, string? name, bool eager) : base(loop)
+    internal LoopTask(Loop loop, Coroutine<T> coroutine, string? name, bool eager, ExecutionContext? context = null) : base(loop)
     {
         _coroutine = coroutine;
         // The process-wide counter moves once per task created without a name (CPython 3.13's Task-N;
         // a named task takes no number).
         _number = name is null ? TaskNumbers.Next() : 0;
         _name = name;
-        _context = ExecutionContext.Capture();
+        _context = context ?? ExecutionContext.Capture();
         // The name is set before an eager first step runs [stricter]; an eager task needs a running loop.
         var (state, commands) = eager && loop.IsRunning ? TaskState.createEager<Future>() : TaskState.create<Future>();
         _state = state;
@@ -511,7 +514,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 /// <summary>A task whose coroutine returns nothing (<c>async Coroutine</c>).</summary>
 public sealed class LoopTask : LoopTask<VoidResult>
 {
-    internal LoopTask(Loop loop, Coroutine coroutine, string? name, bool eager) : base(loop, coroutine, name, eager) { }
+    internal LoopTask(Loop loop, Coroutine coroutine, string? name, bool eager, ExecutionContext? context = null) : base(loop, coroutine, name, eager, context) { }
 
     /// <summary>A TPL task that completes like this one; see <see cref="Future{T}.AsTask"/>.</summary>
     public new Task AsTask() => base.AsTask();

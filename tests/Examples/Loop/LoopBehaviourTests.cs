@@ -692,6 +692,42 @@ public class LoopBehaviourTests
         Assert.Equal("outside", s_ambient.Value);
     }
 
+    // asyncio's create_task(context=...) and Task.get_context(): the task runs in the given context,
+    // carries it on from step to step, and the caller's own is untouched.
+    [Fact]
+    public void CreateTask_WithAContext_RunsInItAndGetContextFollowsItsSteps()
+    {
+        using var loop = new Loop(LoopClock.Virtual);
+        s_ambient.Value = "given";
+        var given = ExecutionContext.Capture();
+        s_ambient.Value = "caller";
+
+        async Coroutine<string?> ReadsThenSets()
+        {
+            var seen = s_ambient.Value;
+            s_ambient.Value = "set by the task";
+            await Asyncio.Sleep(0);
+            return seen;
+        }
+
+        var task = loop.CreateTask(ReadsThenSets(), context: given);
+        Assert.Same(given, task.GetContext());
+        Assert.Equal("given", loop.RunUntilComplete(task));
+        Assert.Equal("caller", s_ambient.Value);
+        string? afterSteps = null;
+        ExecutionContext.Run(task.GetContext()!, _ => afterSteps = s_ambient.Value, null);
+        Assert.Equal("set by the task", afterSteps);
+
+        async Coroutine<string?> InAGroup() => await TaskGroup.Run(async tg => await tg.CreateTask(Read(), context: given));
+        static async Coroutine<string?> Read()
+        {
+            await Asyncio.Sleep(0);
+            return s_ambient.Value;
+        }
+
+        Assert.Equal("given", loop.RunUntilComplete(InAGroup()));
+    }
+
     [Fact]
     public void CreateTask_TwiceOnOneCoroutine_TheSecondTaskFailsInsteadOfHanging()
     {

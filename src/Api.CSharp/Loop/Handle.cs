@@ -38,8 +38,12 @@ public class Handle : ILoopEntry
     // callback runs in whatever context the loop's thread has).
     private protected virtual ExecutionContext? Context => InContext.Default;
 
-    // For the exception handler, which runs in the context of the handle whose callback failed.
-    internal ExecutionContext? CapturedContext => Context;
+    /// <summary>
+    /// The ExecutionContext the callback runs in, captured when it was scheduled (asyncio's
+    /// <c>Handle.get_context()</c>); null when flow was suppressed then. A custom exception handler
+    /// runs in it when the callback fails.
+    /// </summary>
+    public ExecutionContext? GetContext() => Context;
 
     /// <summary>True once <see cref="Cancel"/> was called (as in asyncio, also after the callback ran).</summary>
     public bool Cancelled => HandleState.isCancelled(_life);

@@ -57,7 +57,7 @@ public sealed partial class Loop
     private static ExecutionContext? ContextOfSubject(ExceptionContext context)
     {
         var task = context.GetValueOrDefault("task") as ILoopTask ?? context.Future as ILoopTask;
-        return task is not null ? task.GetContext() : context.Handle?.CapturedContext;
+        return task is not null ? task.GetContext() : context.Handle?.GetContext();
     }
 
     /// <summary>

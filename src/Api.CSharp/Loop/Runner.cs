@@ -5,7 +5,7 @@ namespace Aio;
 
 /// <summary>
 /// Owns one loop across several runs (asyncio's <c>Runner</c>): the loop is made on first use, each
-/// <see cref="Run{T}(Coroutine{T}, CancellationToken)"/> drives one main coroutine to its end on it, and
+/// <see cref="Run{T}(Coroutine{T}, CancellationToken, ExecutionContext?)"/> drives one main coroutine to its end on it, and
 /// <see cref="Close"/> (or <c>Dispose</c>) cancels what is still pending, lets it clean up, reports
 /// tasks that failed, waits for executor jobs (<see cref="Loop.ShutdownDefaultExecutor"/>), and closes
 /// the loop. <see cref="Asyncio.Run{T}(Coroutine{T}, LoopClock, bool?)"/>
@@ -72,28 +72,31 @@ public sealed class Runner : IDisposable
     /// </summary>
     /// <param name="main">The coroutine to run.</param>
     /// <param name="cancellationToken">Cancels the main task (from any thread), as Ctrl+C does in asyncio's runner.</param>
+    /// <param name="context">The ExecutionContext to run the main task in instead of the runner's own
+    /// (asyncio's <c>run(coro, context=...)</c>); the runner's is then left as it was.</param>
     /// <exception cref="InvalidOperationException">
     /// A loop is running on this thread, the runner is closed, or it belongs to another thread.
     /// </exception>
     /// <exception cref="CancelledException">The main task was cancelled.</exception>
-    public T Run<T>(Coroutine<T> main, CancellationToken cancellationToken = default)
+    public T Run<T>(Coroutine<T> main, CancellationToken cancellationToken = default, ExecutionContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(main);
         var loop = Use(RunnerState.run(Loop.RunningOnThisThread is not null, _life));
         CheckThread(nameof(Run));
-        var task = loop.CreateTask(main, cancellationToken: cancellationToken, context: _context);
+        var task = loop.CreateTask(main, cancellationToken: cancellationToken, context: context ?? _context);
         try
         {
             return loop.RunUntilComplete(task);
         }
         finally
         {
-            _context = task.GetContext() ?? _context;
+            if (context is null) _context = task.GetContext() ?? _context;
         }
     }
 
-    /// <summary>Runs a coroutine that returns nothing; see <see cref="Run{T}(Coroutine{T}, CancellationToken)"/>.</summary>
-    public void Run(Coroutine main, CancellationToken cancellationToken = default) => Run<VoidResult>(main, cancellationToken);
+    /// <summary>Runs a coroutine that returns nothing; see <see cref="Run{T}(Coroutine{T}, CancellationToken, ExecutionContext?)"/>.</summary>
+    public void Run(Coroutine main, CancellationToken cancellationToken = default, ExecutionContext? context = null) =>
+        Run<VoidResult>(main, cancellationToken, context);
 
     /// <summary>
     /// Cancels every task still pending on the loop, runs the loop until they have finished, reports

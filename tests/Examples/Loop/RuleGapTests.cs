@@ -768,6 +768,13 @@ public class RuleGapTests
         loop.RunUntilComplete(Main());
         Assert.Equal(["boom in ContextHandle: request 7"], seen);
         Assert.Null(s_request.Value);
+        // asyncio's Handle.get_context(): the context the callback was scheduled in.
+        s_request.Value = "scheduled here";
+        var handle = loop.CallSoon(() => { });
+        s_request.Value = null;
+        string? inHandleContext = null;
+        ExecutionContext.Run(handle.GetContext()!, _ => inHandleContext = s_request.Value, null);
+        Assert.Equal("scheduled here", inHandleContext);
     }
 
     // §5: a task made by EnsureFuture starts whether or not anything awaits it.

@@ -63,6 +63,29 @@ public class RunnerTests
         Assert.Equal("caller", s_ambient.Value);
     }
 
+    // asyncio's run(coro, context=...): that run uses the given context, and the runner's own carries on
+    // untouched by it.
+    [Fact]
+    public void Run_WithAContext_UsesItAndLeavesTheRunnersOwnAsItWas()
+    {
+        using var runner = new Runner(LoopClock.Virtual);
+
+        async Coroutine<string?> Swap(string value)
+        {
+            var old = s_ambient.Value;
+            await Asyncio.Sleep(0);
+            s_ambient.Value = value;
+            return old;
+        }
+
+        s_ambient.Value = "other";
+        var other = ExecutionContext.Capture()!;
+        s_ambient.Value = null;
+        Assert.Null(runner.Run(Swap("runner's")));
+        Assert.Equal("other", runner.Run(Swap("lost"), context: other));
+        Assert.Equal("runner's", runner.Run(Swap("again")));
+    }
+
     [Fact]
     public void Close_WithLeftovers_CancelsThemInCreationOrderReportsTheOneThatFailedAndClosesTheLoop()
     {

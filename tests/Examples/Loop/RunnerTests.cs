@@ -7,6 +7,15 @@ public class RunnerTests
 {
     private static readonly AsyncLocal<string?> s_ambient = new();
 
+    // asyncio's test_run_keeps_context: each main returns what it found, then sets its own value.
+    private static async Coroutine<string?> Swap(string value)
+    {
+        var old = s_ambient.Value;
+        await Asyncio.Sleep(0);
+        s_ambient.Value = value;
+        return old;
+    }
+
     [Fact]
     public void Run_Twice_UsesOneLoopAndATaskLeftPendingByTheFirstRunGoesOnInTheSecond()
     {
@@ -47,15 +56,6 @@ public class RunnerTests
     {
         using var runner = new Runner(LoopClock.Virtual);
 
-        // asyncio's test_run_keeps_context: each main returns what it found, then sets its own value.
-        async Coroutine<string?> Swap(string value)
-        {
-            var old = s_ambient.Value;
-            await Asyncio.Sleep(0);
-            s_ambient.Value = value;
-            return old;
-        }
-
         s_ambient.Value = "caller";
         Assert.Equal("caller", runner.Run(Swap("one")));
         Assert.Equal("one", runner.Run(Swap("two")));
@@ -69,14 +69,6 @@ public class RunnerTests
     public void Run_WithAContext_UsesItAndLeavesTheRunnersOwnAsItWas()
     {
         using var runner = new Runner(LoopClock.Virtual);
-
-        async Coroutine<string?> Swap(string value)
-        {
-            var old = s_ambient.Value;
-            await Asyncio.Sleep(0);
-            s_ambient.Value = value;
-            return old;
-        }
 
         s_ambient.Value = "other";
         var other = ExecutionContext.Capture()!;

@@ -360,11 +360,28 @@ module TimerQueue =
             CancelledCount = 0
         }
 
-    let remove (key: TimerKey) (q: TimerQueue<'T>) =
-        // Placing the new timers first means a cancelled one is always in a run, where trimming
-        // the heads finds it.
-        let q = settle q
+    // The runs with the one that starts with `key` moved past it (and dropped if that emptied it), or
+    // ValueNone if no run starts with it.
+    let private withoutHead (key: TimerKey) (runs: Run<'T> list) =
+        let rec go (runs: Run<'T> list) =
+            match runs with
+            | [] -> ValueNone
+            | r :: rest when r[r.Start].Key.Seq = key.Seq ->
+                ValueSome(
+                    if r.Start + 1 < r.Length then
+                        tidy { r with Start = r.Start + 1 } :: rest
+                    else
+                        rest
+                )
+            | r :: rest ->
+                match go rest with
+                | ValueSome rest -> ValueSome(r :: rest)
+                | ValueNone -> ValueNone
 
+        go runs
+
+    // The lazy cancel: the key joins the cancelled set, and the run heads are trimmed.
+    let private cancelLazily (key: TimerKey) (q: TimerQueue<'T>) =
         let struct (runs, cancelled, passed) =
             trimHeads (Set.add key.Seq q.Cancelled) q.Runs
 
@@ -380,6 +397,25 @@ module TimerQueue =
             compacted q
         else
             q
+
+    let remove (key: TimerKey) (q: TimerQueue<'T>) =
+        // Placing the new timers first means a cancelled one is always in a run, where trimming
+        // the heads finds it.
+        let q = settle q
+
+        // Cancelling a run's earliest timer while nothing else waits cancelled (a storm of equal sleeps
+        // cancelled in the order they were made) moves that run on at once: the key never enters the
+        // cancelled set, whose every add and remove copies a path of its tree.
+        if q.Cancelled.IsEmpty then
+            match withoutHead key q.Runs with
+            | ValueSome runs ->
+                { q with
+                    Runs = runs
+                    Live = q.Live - 1
+                }
+            | ValueNone -> cancelLazily key q
+        else
+            cancelLazily key q
 
     let tryEarliest (q: TimerQueue<'T>) : TimerKey voption =
         let mutable earliest =

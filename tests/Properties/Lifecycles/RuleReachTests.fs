@@ -140,6 +140,7 @@ let ``the row corpus alone reaches the rows random histories miss in some runs``
 
     let rare =
         [
+            "Running, cancel delivered: cancel()"
             "Scheduled, cancel delivered: cancel()"
             "Scheduled, cancel delivered: uncancel()"
             "Suspended, cancel delivered: cancel()"

@@ -444,6 +444,15 @@ let rowCorpus: WorldOp list list =
     let finish ops = ops @ List.replicate 6 Iterate
 
     [
+        // A delivered cancel swallowed, then the task cancels itself inside that same step: Running
+        // with the cancel delivered, cancelled (random histories reach it in about one run in 200).
+        finish
+            [
+                CreateTask [ AwaitFuture(0, Swallow); CancelSelf(Some "again"); Return ]
+                Iterate
+                CancelTask(0, Some "a")
+                Iterate
+            ]
         // A delivered cancel swallowed, then a yield: Scheduled with the cancel delivered, cancelled
         // again, or uncancelled.
         finish

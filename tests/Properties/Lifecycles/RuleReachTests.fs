@@ -141,6 +141,8 @@ let ``the row corpus alone reaches the rows random histories miss in some runs``
     let rare =
         [
             "Running, cancel delivered: cancel()"
+            "Running, pending cancel: uncancel()"
+            "Suspended, cancel delivered: uncancel()"
             "Scheduled, cancel delivered: cancel()"
             "Scheduled, cancel delivered: uncancel()"
             "Suspended, cancel delivered: cancel()"

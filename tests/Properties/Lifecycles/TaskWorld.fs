@@ -453,6 +453,26 @@ let rowCorpus: WorldOp list list =
                 CancelTask(0, Some "a")
                 Iterate
             ]
+        // Cancelled while parked (the waiter takes the cancel), then uncancelled before the wakeup runs:
+        // Suspended with the cancel delivered, uncancelled (about one run in 200 otherwise).
+        finish
+            [
+                CreateTask [ AwaitFuture(0, Propagate); Return ]
+                Iterate
+                CancelTask(0, Some "a")
+                UncancelTask 0
+            ]
+        // A task cancels itself, then awaits a task that already ended cancelled and swallows that with
+        // an uncancel, all in one step: Running with its own cancel still pending, uncancelled (about
+        // one run in 400 otherwise).
+        finish
+            [
+                CreateTask [ Yield Propagate; Return ]
+                CancelTask(0, Some "x")
+                Iterate
+                CreateTask [ CancelSelf(Some "b"); AwaitTask(0, SwallowAndUncancel); Return ]
+                Iterate
+            ]
         // A delivered cancel swallowed, then a yield: Scheduled with the cancel delivered, cancelled
         // again, or uncancelled.
         finish

@@ -73,7 +73,7 @@ internal sealed class TaskRegistry
         public int NextFree;
     }
 
-    private const long QuietBit = 1L << 62;
+    private const long QuietBit = TaskNumbers.QuietBit;
 
     private const int ChunkBits = 8;
     private const int ChunkSize = 1 << ChunkBits;

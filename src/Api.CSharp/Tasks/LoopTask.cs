@@ -34,7 +34,7 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
     // The Task-N number, and in QuietBit asyncio's `_log_destroy_pending = False`: a task that
     // run_until_complete or gather made for a coroutine is not reported if it is destroyed pending.
     private long _number;
-    private const long QuietBit = 1L << 62;
+    private const long QuietBit = TaskNumbers.QuietBit;
     private string? _name;
     private Rare? _rare;
 
@@ -523,6 +523,10 @@ public sealed class LoopTask : LoopTask<VoidResult>
 // asyncio's process-wide task counter: one number per created task, whatever its result type.
 internal static class TaskNumbers
 {
+    // A bit no Task-N number reaches, free to carry "not reported if destroyed pending" next to the
+    // number, in a task and in its registry slot alike.
+    public const long QuietBit = 1L << 62;
+
     private static long s_last;
 
     public static long Next() => Interlocked.Increment(ref s_last);

@@ -237,19 +237,100 @@ module TimerQueue =
 
         src
 
-    // Unsorted timers (at least one) as one run.
+    // A deadline's bits as an unsigned number in the same order as the deadlines themselves: negative
+    // numbers have every bit flipped, the others only the sign bit. (-0.0 is first made 0.0, which
+    // compares equal to it.)
+    let inline private sortableBits (deadline: float) =
+        let bits = uint64 (BitConverter.DoubleToInt64Bits(deadline + 0.0))
+
+        if bits >>> 63 = 1UL then
+            ~~~bits
+        else
+            bits ||| 0x8000000000000000UL
+
+    // A stable least-significant-digit radix sort by deadline, a byte at a time, of n entries laid out
+    // as newChunks lays them out and already in sequence order, so that equal deadlines keep it. A byte
+    // that every deadline shares (most of them, for a burst of timers minutes apart at most) costs no
+    // pass. Takes the chunks over and returns the sorted ones. Against the merge sort, for a burst of
+    // 100,000 timers: 5 passes instead of 17, and a fourth of the time.
+    let private radixSortedChunks (chunks: TimerEntry<'T>[][]) (n: int) : TimerEntry<'T>[][] =
+        let counts = Array.zeroCreate<int> (8 * 256)
+
+        for chunk in chunks do
+            for e in chunk do
+                let bits = sortableBits e.Key.Deadline
+
+                for d in 0..7 do
+                    let at = (d <<< 8) + int ((bits >>> (d <<< 3)) &&& 0xFFUL)
+                    counts[at] <- counts[at] + 1
+
+        let mutable src = chunks
+        // Made at the first pass that moves anything (a chunk set is never empty).
+        let mutable dst: TimerEntry<'T>[][] = [||]
+        let starts = Array.zeroCreate<int> 256
+
+        for d in 0..7 do
+            let digits = d <<< 8
+            let mutable shared = false
+
+            for b in 0..255 do
+                if counts[digits + b] = n then
+                    shared <- true
+
+            if not shared then
+                let mutable total = 0
+
+                for b in 0..255 do
+                    starts[b] <- total
+                    total <- total + counts[digits + b]
+
+                if dst.Length = 0 then
+                    dst <- newChunks n
+
+                let shift = d <<< 3
+
+                for chunk in src do
+                    for e in chunk do
+                        let b = int ((sortableBits e.Key.Deadline >>> shift) &&& 0xFFUL)
+                        let at = starts[b]
+                        starts[b] <- at + 1
+                        dst[at >>> Chunk.Bits][at &&& Chunk.Mask] <- e
+
+                let t = src
+                src <- dst
+                dst <- t
+
+        src
+
+    // Unsorted timers (at least one) as one run. Incoming is newest first, and the shell numbers timers
+    // in the order it adds them, so laying the list out backwards puts it in sequence order, which is
+    // what lets the radix sort leave ties alone; keys that come otherwise are merge sorted.
     let private runOf (entries: TimerEntry<'T> list) : Run<'T> =
         let n = List.length entries
         let chunks = newChunks n
         let mutable rest = entries
+        let mutable inSeqOrder = true
+        let mutable at = n - 1
+        let mutable newerSeq = Int64.MaxValue
 
-        for chunk in chunks do
-            for k in 0 .. chunk.Length - 1 do
-                chunk[k] <- rest.Head
-                rest <- rest.Tail
+        while at >= 0 do
+            let e = rest.Head
+
+            if e.Key.Seq >= newerSeq then
+                inSeqOrder <- false
+
+            newerSeq <- e.Key.Seq
+
+            chunks[at >>> Chunk.Bits][at &&& Chunk.Mask] <- e
+            rest <- rest.Tail
+            at <- at - 1
 
         {
-            Chunks = sortedChunks chunks n
+            Chunks =
+                if inSeqOrder then
+                    radixSortedChunks chunks n
+                else
+                    sortedChunks chunks n
             Start = 0
             Length = n
         }

@@ -21,14 +21,13 @@ public readonly struct SleepAwaitable
 }
 
 /// <summary>
-/// Awaits a sleep. The timer is cancelled when the sleep ends by cancellation, so a cancelled sleep
+/// Awaits a sleep. The timer is taken out of the queue when the sleep ends by cancellation, so a cancelled sleep
 /// never keeps the loop waiting. (The compiler copies an awaiter before suspending, so everything it
 /// needs is created in the constructor, never on suspension.)
 /// </summary>
 public readonly struct SleepAwaiter : ICriticalNotifyCompletion, ILoopAwaiter
 {
-    private readonly Future<VoidResult>? _future;
-    private readonly TimerHandle? _timer;
+    private readonly SleepFuture? _future;
 
     internal SleepAwaiter(double delay)
     {
@@ -40,9 +39,7 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion, ILoopAwaiter
             if (Loop.RunningOnThisThread is null) throw new InvalidOperationException("no running event loop");
             return;
         }
-        var loop = Asyncio.GetRunningLoop();
-        _future = loop.CreateFuture<VoidResult>();
-        _timer = loop.CallLater(plan.seconds, s_wake, _future);
+        _future = new SleepFuture(Asyncio.GetRunningLoop(), plan.seconds);
     }
 
     /// <summary>False: a sleep always suspends.</summary>
@@ -51,7 +48,7 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion, ILoopAwaiter
     /// <summary>Returns when the delay has passed; raises <see cref="CancelledException"/> if cancelled.</summary>
     public void GetResult()
     {
-        _timer?.Cancel();
+        _future?.Disarm();
         Suspension.ThrowPending();
         _future?.Result();
     }
@@ -71,10 +68,4 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion, ILoopAwaiter
         if (_future is null) Suspension.Yield(coroutine);
         else Suspension.SuspendOn(_future, coroutine);
     }
-
-    private static readonly Action<object?> s_wake = static f =>
-    {
-        var future = (Future<VoidResult>)f!;
-        if (!future.Done) future.SetResult(default);
-    };
 }

@@ -60,7 +60,7 @@ public class Handle : ILoopEntry
         if (this is TimerHandle owned) owned.Loop.CheckThread();
         var (life, mustUnqueue) = HandleState.cancel(_life);
         _life = life;
-        if (mustUnqueue && this is TimerHandle timer) timer.Loop.Unschedule(timer);
+        if (mustUnqueue && this is TimerHandle timer) timer.Loop.Unschedule(timer.Key);
     }
 
     // A timer moved to the ready queue: cancelling it now only skips it there.
@@ -111,7 +111,7 @@ public class Handle : ILoopEntry
 }
 
 /// <summary>A <see cref="Handle"/> for a callback scheduled at a deadline (<see cref="Loop.CallAt(double, Action)"/>).</summary>
-public sealed class TimerHandle : Handle
+public sealed class TimerHandle : Handle, ITimerEntry
 {
     private readonly object? _argument;
     private readonly ExecutionContext? _context;
@@ -138,6 +138,8 @@ public sealed class TimerHandle : Handle
     // deadline is the one asked for, so it is also When (a timer is the most numerous object of a
     // sleeping workload, and one field fewer is 8 bytes a sleeper).
     internal TimerKey Key;
+
+    void ITimerEntry.FallDue() => FallDue();
 }
 
 // A ready callback called with an argument: a future's done callback (called with the future).

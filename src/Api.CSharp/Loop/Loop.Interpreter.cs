@@ -102,10 +102,10 @@ public sealed partial class Loop
             var step = decided.Item3;
             switch (step.Tag)
             {
-                case Iteration<Handle>.Tags.ReadClock:
+                case Iteration<RefSlot<ITimerEntry>>.Tags.ReadClock:
                     now = Time();
                     continue;
-                case Iteration<Handle>.Tags.Wait:
+                case Iteration<RefSlot<ITimerEntry>>.Tags.Wait:
                     now = Wait(step.wait, now);
                     continue;
             }
@@ -145,13 +145,14 @@ public sealed partial class Loop
         return _policy.IsVirtualClock ? now : double.NaN;
     }
 
-    private void RunBatch(Handle?[] due, long first, long last)
+    private void RunBatch(RefSlot<ITimerEntry>[] due, long first, long last)
     {
         // The due timers' entries continue the queue, just before the batch's end.
         var number = last - due.Length;
-        foreach (var timer in due)
+        foreach (var slot in due)
         {
-            timer!.FallDue();
+            var timer = slot.Value!;
+            timer.FallDue();
             Store(number++, timer);
         }
         number = first;

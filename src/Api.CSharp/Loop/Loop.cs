@@ -29,7 +29,9 @@ public sealed partial class Loop : IDisposable
     // The loop's state in the core's two halves: the numbers and flags every call_soon replaces (no
     // references, so storing them needs no GC write barrier), and the timers.
     private LoopState _state = Scheduler.empty;
-    private TimerQueue<Handle> _timers = TimerQueue.empty<Handle>();
+    // Timers in a struct slot: the core's queue stores them in arrays, and a slot array has no
+    // covariance check on store (RefSlot).
+    private TimerQueue<RefSlot<ITimerEntry>> _timers = TimerQueue.empty<RefSlot<ITimerEntry>>();
     private readonly ClockPolicy _policy;
     private double _virtualNow;
     private int _owner;
@@ -175,10 +177,17 @@ public sealed partial class Loop : IDisposable
     {
         if (double.IsNaN(when)) throw new ArgumentException("The deadline is NaN: pass a number of seconds.", nameof(when));
         var handle = new TimerHandle(this, callback, argument, context);
-        var result = Scheduler.callAt(when, handle, _state, _timers);
-        if (result.IsError) throw Closed();
-        (_state, _timers, handle.Key) = result.ResultValue;
+        handle.Key = Schedule(when, handle);
         return handle;
+    }
+
+    // Puts a timer in the queue (a TimerHandle, or a sleep's own future) and returns its place there.
+    internal TimerKey Schedule(double when, ITimerEntry timer)
+    {
+        var result = Scheduler.callAt(when, new RefSlot<ITimerEntry> { Value = timer }, _state, _timers);
+        if (result.IsError) throw Closed();
+        (_state, _timers, var key) = result.ResultValue;
+        return key;
     }
 
     /// <summary>
@@ -215,7 +224,7 @@ public sealed partial class Loop : IDisposable
         Store(result.ResultValue.Item2, handle);
     }
 
-    internal void Unschedule(TimerHandle handle) => _timers = Scheduler.cancelTimer(handle.Key, _state, _timers);
+    internal void Unschedule(TimerKey key) => _timers = Scheduler.cancelTimer(key, _state, _timers);
 
     private readonly ReadyEntries _ready = new();
 

@@ -159,8 +159,10 @@ public class ShellRuleTests
         var t = loop.CreateTask(Asyncio.Sleep(3600, 0));
         loop.CallLater(1, () => t.Cancel());
         Assert.Throws<CancelledException>(() => loop.RunUntilComplete(t));
-        // Run on: with the sleep's timer gone nothing is left, so the clock stays where it was.
-        loop.RunUntilComplete(loop.CreateTask(Asyncio.Sleep(0, 0)));
+        // Run on, idle, until another thread stops the loop: with the sleep's timer gone there is no
+        // deadline to jump to, so the clock stays where it was. (A run that never idles, such as one of
+        // sleep(0), would pass with the timer still queued.)
+        RunUntilStoppedFromAnotherThread(loop);
         Assert.Equal(1.0, loop.Time());
         loop.Close();
     }
@@ -315,12 +317,10 @@ public class ShellRuleTests
             reports);
     }
 
-    [Fact]
-    public void VirtualLoop_OnlyTimerAtInfinity_WaitsForTheInboxInsteadOfJumping()
+    // Runs the loop until another thread stops it 50 ms later: a virtual-clock loop with nothing ready
+    // spends that time either waiting for its inbox or jumping to its next deadline.
+    private static void RunUntilStoppedFromAnotherThread(Loop loop)
     {
-        var loop = new Loop(LoopClock.Virtual);
-        var fired = false;
-        loop.CallAt(double.PositiveInfinity, () => fired = true);
         var poster = new Thread(() =>
         {
             Thread.Sleep(50);
@@ -329,6 +329,15 @@ public class ShellRuleTests
         poster.Start();
         loop.RunForever();
         poster.Join();
+    }
+
+    [Fact]
+    public void VirtualLoop_OnlyTimerAtInfinity_WaitsForTheInboxInsteadOfJumping()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var fired = false;
+        loop.CallAt(double.PositiveInfinity, () => fired = true);
+        RunUntilStoppedFromAnotherThread(loop);
         Assert.False(fired);
         Assert.Equal(0.0, loop.Time());
         loop.Close();

@@ -21,9 +21,9 @@ public readonly struct SleepAwaitable
 }
 
 /// <summary>
-/// Awaits a sleep. The timer is taken out of the queue when the sleep ends by cancellation, so a cancelled sleep
-/// never keeps the loop waiting. (The compiler copies an awaiter before suspending, so everything it
-/// needs is created in the constructor, never on suspension.)
+/// Awaits a sleep. The timer leaves the loop's queue when the sleep ends by cancellation, so a
+/// cancelled sleep never keeps the loop waiting. (The compiler copies an awaiter before suspending, so
+/// everything it needs is created in the constructor, never on suspension.)
 /// </summary>
 public readonly struct SleepAwaiter : ICriticalNotifyCompletion, ILoopAwaiter
 {

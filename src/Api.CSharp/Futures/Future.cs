@@ -108,7 +108,8 @@ public class Future<T> : Future
 
     // A failed future's "never retrieved" report, or the CancelledException a cancelled task's
     // coroutine raised (so that the first reader sees that very object, with its message; later
-    // reads get a fresh one, as in asyncio). One field for both: a future has at most one of them.
+    // reads get a fresh one, as in asyncio), or, for a task cancelled before it ran, the message its
+    // first reader's exception carries. One field for all: a future has at most one of them.
     private object? _outcomeDetail;
 
     private UnretrievedReport? Report => _outcomeDetail as UnretrievedReport;
@@ -228,10 +229,15 @@ public class Future<T> : Future
         Loop.TrackForDebug(report);
     }
 
-    private protected void CancelledByCoroutine(CancelledException error)
+    // The coroutine ended by raising a CancelledException (or never ran, and would have raised one with
+    // `message` at once): the first reader gets that exception, and the future itself is cancelled without
+    // a message, as asyncio's step calls super().cancel(), so later readers (and a gather's cancelled
+    // entry) get one without it. For a coroutine that never ran, the message (if any) waits for the
+    // first reader, so a storm of tasks cancelled before they start makes no exception nobody reads.
+    private protected void CancelledByCoroutine(CancelledException? error, string? message)
     {
-        _outcomeDetail = error;
-        CancelCore(error.CancelMessage);
+        _outcomeDetail = error ?? (object?)message;
+        CancelCore(null);
     }
 
     private void Complete((FutureState<T, object>, Completion<object>) transition, string operation)
@@ -266,9 +272,16 @@ public class Future<T> : Future
 
     private CancelledException TakeCancellation(FSharpOption<string>? message)
     {
-        var own = _outcomeDetail as CancelledException;
-        if (own is not null) _outcomeDetail = null;
-        return own ?? new CancelledException(FSharpOption<string>.get_IsSome(message) ? message!.Value : null);
+        switch (_outcomeDetail)
+        {
+            case CancelledException own:
+                _outcomeDetail = null;
+                return own;
+            case string first:
+                _outcomeDetail = null;
+                return new CancelledException(first);
+        }
+        return new CancelledException(FSharpOption<string>.get_IsSome(message) ? message!.Value : null);
     }
 
     // asyncio's _make_cancelled_error(): what a consumer of this cancelled future receives, the

@@ -484,9 +484,12 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
         var coroutine = _coroutine!;
         switch (end)
         {
+            case TaskEnd.EndRaisedCancelled c:
+                // The coroutine's own exception, or none if it never ran (nothing was thrown into it).
+                CancelledByCoroutine((stepError ?? coroutine.Error) as CancelledException, Text(c.message));
+                break;
             case TaskEnd.EndCancelled c:
-                if ((stepError ?? coroutine.Error) is CancelledException own) CancelledByCoroutine(own);
-                else CancelCore(Text(c.message));
+                CancelCore(Text(c.message));
                 break;
             case var _ when end.IsEndRaised:
                 var error = stepError ?? coroutine.Error ?? new InvalidOperationException(FaultMessage(StepFault.AwaitedItself, null));

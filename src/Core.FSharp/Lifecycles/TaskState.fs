@@ -38,6 +38,7 @@ type TaskEnd =
     | EndReturned
     | EndRaised
     | EndCancelled of message: string option
+    | EndRaisedCancelled of message: string option
 
 type TaskCommand =
     | ScheduleStep of StepInput
@@ -273,7 +274,7 @@ module TaskState =
 
         match s.Phase, resume with
         // Throwing into a coroutine that never started ends it without running any of its body.
-        | NotStarted, ThrowCancelled m -> struct ({ s with Phase = Done }, one (Finish(EndCancelled m)))
+        | NotStarted, ThrowCancelled m -> struct ({ s with Phase = Done }, one (Finish(EndRaisedCancelled m)))
         | _, Send -> struct ({ s with Phase = Running }, one CachedCommands.RunSend)
         | _ -> struct ({ s with Phase = Running }, one (RunCoroutine resume))
 
@@ -320,7 +321,7 @@ module TaskState =
                         Phase = Done
                         MustCancel = false
                     },
-                    one (Finish(EndCancelled m)))
+                    one (Finish(EndRaisedCancelled m)))
         | Raised ->
             struct ({ s with
                         Phase = Done
@@ -488,7 +489,7 @@ module TaskState =
         | Suspended _, WaiterAnswered _ when s.Forwarding -> struct ({ s with Forwarding = false }, none)
         // A step starts. A pending cancel is delivered at an interruptible await (never into an
         // uninterruptible one); a task that never started ends without running a statement.
-        | NotStarted, StepStarts Go when s.MustCancel -> struct (delivered Done, one (Finish(EndCancelled m)))
+        | NotStarted, StepStarts Go when s.MustCancel -> struct (delivered Done, one (Finish(EndRaisedCancelled m)))
         | NotStarted, StepStarts Go -> struct ({ s with Phase = Running }, one CachedCommands.RunSend)
         | Scheduled, StepStarts(Go | Fault _) when s.MustCancel ->
             struct (delivered Running, one (RunCoroutine(ThrowCancelled m)))
@@ -518,7 +519,7 @@ module TaskState =
             struct ({ s with Phase = Scheduled }, one (ScheduleStep(Fault WaiterOfOtherLoop)))
         | Running, StepEnds(Returned, _) when s.MustCancel -> struct (delivered Done, one (Finish(EndCancelled m)))
         | Running, StepEnds(Returned, _) -> struct ({ s with Phase = Done }, one CachedCommands.FinishReturned)
-        | Running, StepEnds(RaisedCancelled msg, _) -> struct (delivered Done, one (Finish(EndCancelled msg)))
+        | Running, StepEnds(RaisedCancelled msg, _) -> struct (delivered Done, one (Finish(EndRaisedCancelled msg)))
         | Running, StepEnds(Raised, _) -> struct (delivered Done, one CachedCommands.FinishRaised)
         | Running, StepEnds(SuspendedOn _, ValueNone) ->
             raise (IllegalTaskTransition("Running", "await without a waiter"))

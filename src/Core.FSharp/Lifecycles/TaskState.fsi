@@ -64,7 +64,17 @@ and WaiterKind =
 type TaskEnd =
     | EndReturned
     | EndRaised
+
+    /// The coroutine returned while a cancel was pending: the future is cancelled with the request's
+    /// message (asyncio's `super().cancel(msg=self._cancel_message)`).
     | EndCancelled of message: string option
+
+    /// The coroutine raised a CancelledError, or never started and would have raised it at once (the
+    /// cancel thrown into a coroutine before its first statement comes straight back out): the future
+    /// is cancelled without a message, as asyncio's step calls `super().cancel()`, and its first
+    /// reader gets that CancelledError (the coroutine's own, or one carrying `message` if the
+    /// coroutine never ran); later readers get a new one without a message.
+    | EndRaisedCancelled of message: string option
 
 /// Commands for the shell, in the order they must be carried out.
 type TaskCommand =

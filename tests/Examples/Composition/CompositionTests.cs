@@ -487,5 +487,139 @@ public class CompositionTests
         Assert.Equal("<TaskGroup errors=1 cancelling>", during);
         Assert.Equal("<TaskGroup cancelling>", group!.ToString());
     }
-}
 
+    // as_completed cancels its timeout once every input is done, so the timer never sets when the loop
+    // wakes (CPython's _AsCompletedIterator cancels its _timeout_handle when nothing is left to do).
+    [Fact]
+    public void AsCompleted_EveryInputDone_CancelsItsTimeoutSoTheVirtualClockDoesNotJumpToIt()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+
+        async Coroutine<int> Main()
+        {
+            var f = loop.CreateFuture<int>();
+            f.SetResult(7);
+            var sum = 0;
+            foreach (var next in Asyncio.AsCompleted(new[] { f }, timeout: 100)) sum += await next;
+            return sum;
+        }
+
+        Assert.Equal(7, loop.RunUntilComplete(Main()));
+        IdleRuns.UntilStoppedFromAnotherThread(loop);
+        Assert.Equal(0.0, loop.Time());
+        loop.Close();
+    }
+
+    // wait_for with a timeout of 0 on a pending future cancels it and raises TimeoutError from the
+    // cancellation (CPython 3.12+: `raise TimeoutError from exc`), which .NET carries as the inner exception.
+    [Fact]
+    public void WaitFor_ZeroTimeoutOnAPendingFuture_RaisesTimeoutErrorCausedByItsCancellation()
+    {
+        TimeoutException? caught = null;
+        Future<int>? pending = null;
+
+        async Coroutine Main()
+        {
+            pending = Asyncio.GetRunningLoop().CreateFuture<int>();
+            try
+            {
+                await Asyncio.WaitFor(pending, 0);
+            }
+            catch (TimeoutException e)
+            {
+                caught = e;
+            }
+        }
+
+        Asyncio.Run(Main(), LoopClock.Virtual);
+        Assert.True(pending!.Cancelled);
+        Assert.IsType<CancelledException>(caught!.InnerException);
+    }
+
+    // wait(FIRST_EXCEPTION) reads the exception of a future that fails while others are pending, which
+    // counts as retrieving it: nothing is reported as never retrieved (CPython's _on_completion calls
+    // f.exception() to decide).
+    [Fact]
+    public void Wait_FirstException_CountsAsRetrievingTheFailedFuturesException()
+    {
+        var loop = new Loop(LoopClock.Virtual) { Debug = true };
+        var reports = new List<string>();
+        loop.SetExceptionHandler((_, c) => reports.Add(c.Message));
+
+        async Coroutine<string> Main()
+        {
+            var failing = loop.CreateFuture<int>();
+            var other = loop.CreateFuture<int>();
+            loop.CallSoon(() => failing.SetException(new InvalidOperationException("boom")));
+            var (done, pending) = await Asyncio.Wait(new[] { failing, other }, returnWhen: ReturnWhen.FirstException);
+            other.Cancel();
+            return $"{done.Single() == failing} {pending.Single() == other}";
+        }
+
+        Assert.Equal("True True", loop.RunUntilComplete(Main()));
+        loop.Close();
+        Assert.Empty(reports);
+    }
+
+    // shield() takes its callback off the inner future when the outer one ends first (CPython's
+    // _outer_done_callback), so the inner future is left as if it had never been shielded.
+    [Fact]
+    public void Shield_OuterCancelledFirst_TakesItsCallbackOffTheInnerFuture()
+    {
+        string? before = null, after = null;
+
+        async Coroutine Main()
+        {
+            var inner = Asyncio.GetRunningLoop().CreateFuture<int>();
+            var outer = Asyncio.Shield(inner);
+            before = inner.ToString();
+            outer.Cancel();
+            // The outer future's done callbacks run in the next iteration, before this task's next step.
+            await Asyncio.Sleep(0);
+            after = inner.ToString();
+            inner.Cancel();
+        }
+
+        Asyncio.Run(Main(), LoopClock.Virtual);
+        Assert.Equal("<Future pending cb=[shield.<locals>._inner_done_callback()]>", before);
+        Assert.Equal("<Future pending>", after);
+    }
+
+    private static async Coroutine FailAfterASecond()
+    {
+        await Asyncio.Sleep(1);
+        throw new InvalidOperationException("late");
+    }
+
+    // A child that fails after its group's parent task has finished cannot cancel that task any more: the
+    // failure goes to the loop's exception handler instead (CPython's TaskGroup._on_task_done). Reached
+    // when a group is entered in a task and not left before that task ends (asyncio: __aenter__ without
+    // __aexit__): here the block runs in an `async Task` helper the parent starts and never awaits.
+    [Fact]
+    public void TaskGroup_ChildFailsAfterTheParentTaskFinished_IsReportedToTheExceptionHandler()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var reports = new List<string>();
+        loop.SetExceptionHandler((_, c) => reports.Add($"{c.Message} | {c.Exception?.Message}"));
+        var group = new TaskGroup();
+
+        async Task Helper() => await group.Run(async () =>
+        {
+            _ = group.CreateTask(FailAfterASecond(), name: "late");
+            await Asyncio.Sleep(100);
+        });
+
+#pragma warning disable CS1998
+        async Coroutine Parent()
+        {
+            _ = Helper();
+        }
+#pragma warning restore CS1998
+
+        loop.RunUntilComplete(loop.CreateTask(Parent(), name: "parent"));
+        loop.RunUntilComplete(loop.CreateTask(Asyncio.Sleep(2, 0)));
+        Assert.Equal(
+            ["Task <Task finished name='late' coro=<FailAfterASecond()> exception=InvalidOperationException('late')> has errored out but its parent task <Task finished name='parent' coro=<Parent()> result=None> is already completed | late"],
+            reports);
+    }
+}

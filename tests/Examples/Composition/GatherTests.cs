@@ -221,5 +221,72 @@ public class GatherTests
         Asyncio.Run(Main(), LoopClock.Virtual);
         Assert.Equal(["done when Gather returns: False", "results: 1, 2", "all finished before: done when Gather returns: True"], lines);
     }
-}
 
+    // gather(return_exceptions=True) puts CancelledError('') in a cancelled child's place when it was
+    // cancelled without a message (CPython: '' if fut._cancel_message is None).
+    [Fact]
+    public void Gather_ReturnExceptions_ChildCancelledWithoutAMessage_GivesACancelledErrorWithAnEmptyMessage()
+    {
+        object?[]? results = null;
+
+        async Coroutine Main()
+        {
+            var loop = Asyncio.GetRunningLoop();
+            var cancelled = loop.CreateFuture<int>();
+            var done = loop.CreateFuture<int>();
+            cancelled.Cancel();
+            done.SetResult(2);
+            results = await Asyncio.Gather(new object[] { cancelled, done }, returnExceptions: true);
+        }
+
+        Asyncio.Run(Main(), LoopClock.Virtual);
+        Assert.Equal(2, results!.Length);
+        Assert.Equal("", Assert.IsType<CancelledException>(results[0]).CancelMessage);
+        Assert.Equal(2, results[1]);
+    }
+
+    // A task whose coroutine raised its cancellation (or never started) keeps no message of its own, as
+    // asyncio's step cancels it with super().cancel(): gather(return_exceptions=True) puts
+    // CancelledError('') in its place, and only the task's first reader gets the CancelledError with the
+    // message. Printed by CPython (3.11; 3.13's tasks.py and C task do the same):
+    // ["CancelledError('')", "CancelledError('')", '5'], then 'early', none, 'bye', none.
+    [Fact]
+    public void Gather_ReturnExceptions_TasksCancelledWithAMessage_GiveEmptyMessages_TheirFirstReaderTheMessage()
+    {
+        var lines = new List<string>();
+
+        static async Coroutine Body() => await Asyncio.Sleep(10);
+
+        static async Coroutine<int> Returns()
+        {
+            try
+            {
+                await Asyncio.Sleep(10);
+            }
+            catch (CancelledException)
+            {
+            }
+            return 5;
+        }
+
+        async Coroutine Main()
+        {
+            var a = Asyncio.CreateTask(Body());
+            var b = Asyncio.CreateTask(Body());
+            a.Cancel("early");
+            await Asyncio.Sleep(0);
+            b.Cancel("bye");
+            var d = Asyncio.CreateTask(Returns());
+            await Asyncio.Sleep(0);
+            d.Cancel("x");
+            var results = await Asyncio.Gather(new object[] { a, b, d }, returnExceptions: true);
+            lines.Add(string.Join(", ", results.Select(r => r is CancelledException c ? $"CancelledError({Repr.Of(c.CancelMessage)})" : Repr.Of(r))));
+            foreach (var t in new[] { a, b })
+                for (var i = 0; i < 2; i++)
+                    lines.Add(Assert.Throws<CancelledException>(() => t.Result()).CancelMessage ?? "none");
+        }
+
+        Asyncio.Run(Main(), LoopClock.Virtual);
+        Assert.Equal(["CancelledError(''), CancelledError(''), 5", "early", "none", "bye", "none"], lines);
+    }
+}

@@ -570,4 +570,40 @@ public class TimeProviderTests
             }
         }
     }
+
+    // WrapTask gives a loop future the error a Task<T> ended with: the one inner exception, or the whole
+    // AggregateException when the task failed with several (Task.WhenAll over two failures).
+    [Fact]
+    public void WrapTask_ATaskThatFailedWithSeveralErrors_FailsWithTheWholeAggregate()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var both = Task.WhenAll(
+            Task.FromException<int>(new ArgumentException("a")),
+            Task.FromException<int>(new FormatException("b")));
+        var one = Task.FromException<int>(new ArgumentException("only"));
+        var wrappedBoth = Asyncio.WrapTask(both, loop);
+        var wrappedOne = Asyncio.WrapTask(one, loop);
+        var aggregate = Assert.Throws<AggregateException>(() => loop.RunUntilComplete(wrappedBoth));
+        Assert.Equal(["a", "b"], aggregate.InnerExceptions.Select(e => e.Message));
+        Assert.Equal("only", Assert.Throws<ArgumentException>(() => loop.RunUntilComplete(wrappedOne)).Message);
+        loop.Close();
+    }
+
+    // A periodic timer from loop.TimeProvider fires once a period on the loop's clock, until disposed.
+    [Fact]
+    public void TimeProvider_PeriodicTimer_FiresOnceAPeriodOnTheLoopsClock()
+    {
+        var ticks = new List<double>();
+
+        async Coroutine Main()
+        {
+            var loop = Asyncio.GetRunningLoop();
+            using (loop.TimeProvider.CreateTimer(_ => ticks.Add(loop.Time()), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)))
+                await Asyncio.Sleep(3.5);
+            await Asyncio.Sleep(2);
+        }
+
+        Asyncio.Run(Main(), LoopClock.Virtual);
+        Assert.Equal([1.0, 2.0, 3.0], ticks);
+    }
 }

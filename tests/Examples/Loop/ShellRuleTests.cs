@@ -162,7 +162,81 @@ public class ShellRuleTests
         // Run on, idle, until another thread stops the loop: with the sleep's timer gone there is no
         // deadline to jump to, so the clock stays where it was. (A run that never idles, such as one of
         // sleep(0), would pass with the timer still queued.)
-        RunUntilStoppedFromAnotherThread(loop);
+        IdleRuns.UntilStoppedFromAnotherThread(loop);
+        Assert.Equal(1.0, loop.Time());
+        loop.Close();
+    }
+
+    // A cancelled TimerHandle leaves the timer queue at once, so it never sets when the loop wakes
+    // (asyncio drops cancelled timers from the head of its heap before it computes the timeout).
+    [Fact]
+    public void TimerHandle_Cancelled_LeavesTheQueueSoTheVirtualClockDoesNotJumpToIt()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var fired = false;
+        var handle = loop.CallLater(100, () => fired = true);
+        handle.Cancel();
+        IdleRuns.UntilStoppedFromAnotherThread(loop);
+        Assert.False(fired);
+        Assert.True(handle.Cancelled);
+        Assert.Equal(0.0, loop.Time());
+        loop.Close();
+    }
+
+    // asyncio's _make_cancelled_error hands a task's first reader the CancelledError its coroutine raised,
+    // and every later reader a new one (without its message: the task was not cancel()ed with one).
+    [Fact]
+    public void CancelledTask_FirstReaderGetsTheCoroutinesOwnCancellation_LaterReadersANewOne()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var mine = new CancelledException("mine");
+        async Coroutine<int> Body()
+        {
+            await Asyncio.Sleep(0);
+            throw mine;
+        }
+        var t = loop.CreateTask(Body());
+        var first = Assert.Throws<CancelledException>(() => loop.RunUntilComplete(t));
+        var second = Assert.Throws<CancelledException>(() => t.Result());
+        Assert.Same(mine, first);
+        Assert.NotSame(mine, second);
+        Assert.Null(second.CancelMessage);
+        Assert.True(t.Cancelled);
+        loop.Close();
+    }
+
+    // The task's token is cancelled with its first accepted Cancel(), delivered or not: a token asked for
+    // after that is already cancelled, and stays so.
+    [Fact]
+    public void CancellationToken_AskedForAfterACancelNotYetDelivered_IsAlreadyCancelled()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var t = loop.CreateTask(Asyncio.Sleep(1000, 0));
+        Assert.True(t.Cancel());
+        var token = t.CancellationToken;
+        Assert.True(token.IsCancellationRequested);
+        Assert.Throws<CancelledException>(() => loop.RunUntilComplete(t));
+        Assert.True(token.IsCancellationRequested);
+        Assert.True(t.CancellationToken.IsCancellationRequested);
+        loop.Close();
+    }
+
+    // asyncio's sleep completes its future with _set_result_unless_cancelled: a task cancelled by a callback
+    // of the same batch in which its sleep's timer fell due ends cancelled, and the timer's turn passes
+    // without a word (setting the result of a cancelled future would be an InvalidStateError).
+    [Fact]
+    public void Sleep_CancelledAfterItsTimerFellDueInTheSameBatch_EndsCancelledAndReportsNothing()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var reports = new List<string>();
+        loop.SetExceptionHandler((_, c) => reports.Add($"{c.Message}: {c.Exception?.GetType().Name}"));
+        var sleeper = loop.CreateTask(Asyncio.Sleep(1, 0));
+        // Registered before the task's first step arms its sleep, at the same deadline: it runs first in
+        // the batch that also holds the sleep's timer.
+        loop.CallAt(1, () => sleeper.Cancel());
+        Assert.Throws<CancelledException>(() => loop.RunUntilComplete(sleeper));
+        Assert.True(sleeper.Cancelled);
+        Assert.Empty(reports);
         Assert.Equal(1.0, loop.Time());
         loop.Close();
     }
@@ -317,27 +391,13 @@ public class ShellRuleTests
             reports);
     }
 
-    // Runs the loop until another thread stops it 50 ms later: a virtual-clock loop with nothing ready
-    // spends that time either waiting for its inbox or jumping to its next deadline.
-    private static void RunUntilStoppedFromAnotherThread(Loop loop)
-    {
-        var poster = new Thread(() =>
-        {
-            Thread.Sleep(50);
-            loop.CallSoonThreadsafe(loop.Stop);
-        });
-        poster.Start();
-        loop.RunForever();
-        poster.Join();
-    }
-
     [Fact]
     public void VirtualLoop_OnlyTimerAtInfinity_WaitsForTheInboxInsteadOfJumping()
     {
         var loop = new Loop(LoopClock.Virtual);
         var fired = false;
         loop.CallAt(double.PositiveInfinity, () => fired = true);
-        RunUntilStoppedFromAnotherThread(loop);
+        IdleRuns.UntilStoppedFromAnotherThread(loop);
         Assert.False(fired);
         Assert.Equal(0.0, loop.Time());
         loop.Close();

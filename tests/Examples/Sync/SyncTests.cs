@@ -297,5 +297,61 @@ public class SyncTests
         Assert.Equal("<AsyncLifoQueue maxsize=0 _queue=[1, 2, 3] tasks=3>", stack.ToString());
         Assert.Equal(3, stack.GetNowait());
     }
-}
 
+    // CPython 3.13's Condition.wait notifies another waiter when it leaves by an exception, since the
+    // waiter may have been notified already: a waiter notified and then cancelled before it ran passes
+    // its notification on, and the next waiter wakes.
+    [Fact]
+    public void Condition_WaiterNotifiedThenCancelled_PassesTheNotificationOnToTheNextWaiter() => Assert.Equal(
+        "A cancelled\nB woke\npending: 0",
+        Run(async lines =>
+        {
+            var condition = new AsyncCondition();
+
+            async Coroutine Waiter(string name)
+            {
+                await condition.Acquire();
+                try
+                {
+                    await condition.Wait();
+                    lines.Add($"{name} woke");
+                }
+                catch (CancelledException)
+                {
+                    lines.Add($"{name} cancelled");
+                    throw;
+                }
+                finally
+                {
+                    condition.Release();
+                }
+            }
+
+            var a = Asyncio.CreateTask(Waiter("A"));
+            var b = Asyncio.CreateTask(Waiter("B"));
+            await Asyncio.Sleep(0);
+            await condition.Acquire();
+            condition.Notify(1);
+            a.Cancel();
+            condition.Release();
+            await Asyncio.Wait(new[] { a, b }, timeout: 5);
+            lines.Add($"pending: {(a.Done ? 0 : 1) + (b.Done ? 0 : 1)}");
+        }));
+
+    // Queue.shutdown(immediate=True) drops the items left and counts them as processed, so a join()
+    // already waiting for them returns (CPython 3.13's queues.py).
+    [Fact]
+    public void Queue_ShutdownImmediate_CountsDroppedItemsAsProcessedAndReleasesAWaitingJoin() => Assert.Equal(
+        "joined: True, size: 0",
+        Run(async lines =>
+        {
+            var queue = new AsyncQueue<int>();
+            queue.PutNowait(1);
+            queue.PutNowait(2);
+            var joiner = Asyncio.CreateTask(queue.Join());
+            await Asyncio.Sleep(0);
+            queue.Shutdown(immediate: true);
+            await Asyncio.Wait(new[] { joiner }, timeout: 5);
+            lines.Add($"joined: {joiner.Done}, size: {queue.Qsize}");
+        }));
+}

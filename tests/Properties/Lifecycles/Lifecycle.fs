@@ -104,7 +104,7 @@ module Lifecycle =
                 | CancelWaiter _ -> "cancel waiter"
                 | Finish EndReturned -> "finished"
                 | Finish EndRaised -> "finished (exception)"
-                | Finish(EndCancelled _) -> "cancelled")
+                | Finish(EndCancelled _ | EndRaisedCancelled _) -> "cancelled")
             |> String.concat ", "
 
         let _ = s'

@@ -112,7 +112,7 @@ let private modelFinals (world: World) =
             | PendingOne _ -> "pending"
             | Succeeded _ -> "returned"
             | Failed _ -> "failed"
-            | Cancelled m -> sprintf "cancelled %s" (text m)
+            | Cancelled m -> sprintf "cancelled %s" (text (TaskWorld.takeCancelMessage world (TaskW t.Id) m))
 
         sprintf "final %d %s requests=%d" t.Id final t.State.CancelRequests)
 

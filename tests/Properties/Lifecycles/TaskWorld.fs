@@ -66,6 +66,9 @@ type TaskSim =
         mutable Started: bool
         mutable State: TaskState<Waiter>
         mutable Future: FutureState<unit, int>
+        // After EndRaisedCancelled: the message the first reader's CancelledError carries (the one the
+        // coroutine raised), until a reader takes it; the future itself keeps no message.
+        mutable FirstReader: string option voption
         mutable NextInput: StepInput
         mutable Requests: int
     }
@@ -114,6 +117,20 @@ let private futureOf w waiter =
     match waiter with
     | FutureW f -> w.Futures.[f]
     | TaskW t -> (task w t).Future
+
+/// The message of the CancelledError a reader of a cancelled waiter gets: the one its coroutine raised
+/// for the first reader of a task, the future's own otherwise (asyncio's _make_cancelled_error).
+let takeCancelMessage w waiter (futureMessage: string option) =
+    match waiter with
+    | TaskW id ->
+        let t = task w id
+
+        match t.FirstReader with
+        | ValueSome m ->
+            t.FirstReader <- ValueNone
+            m
+        | ValueNone -> futureMessage
+    | FutureW _ -> futureMessage
 
 let private setFutureOf w waiter s =
     match waiter with
@@ -167,6 +184,9 @@ let rec private interpret w (t: TaskSim) (commands: Commands<Waiter>) =
                 | EndReturned -> FutureState.setResult () t.Future
                 | EndRaised -> FutureState.setException (exn "boom") t.Future
                 | EndCancelled m -> FutureState.cancel m t.Future
+                | EndRaisedCancelled m ->
+                    t.FirstReader <- ValueSome m
+                    FutureState.cancel None t.Future
 
             t.Future <- s
             emit w (TaskFinal(t.Id, FutureState.view s))
@@ -231,7 +251,7 @@ and private runCoroutine w (t: TaskSim) resume =
             match waiterOf t.Script.[t.Pc] with
             | Some waiter ->
                 match FutureState.view (futureOf w waiter) with
-                | Cancelled m -> Some(Choice1Of2(m, false))
+                | Cancelled m -> Some(Choice1Of2(takeCancelMessage w waiter m, false))
                 | Failed _ -> Some(Choice2Of2())
                 | _ -> None
             | None -> None
@@ -298,7 +318,7 @@ and private runCoroutine w (t: TaskSim) resume =
 
                     running <- false
                 | Cancelled m ->
-                    running <- raiseAt t.Pc (Choice1Of2(m, false))
+                    running <- raiseAt t.Pc (Choice1Of2(takeCancelMessage w waiter m, false))
                     t.Pc <- t.Pc + 1
                 | Failed _ ->
                     running <- raiseAt t.Pc (Choice2Of2())
@@ -412,6 +432,7 @@ let run (ops: WorldOp list) =
                     Started = false
                     State = s
                     Future = FutureState.pending
+                    FirstReader = ValueNone
                     NextInput = Go
                     Requests = 0
                 }

@@ -35,10 +35,16 @@ public readonly struct CoroutineAwaiter<T> : ICriticalNotifyCompletion, ILoopAwa
     public T GetResult() => _coroutine.GetResult();
 
     /// <inheritdoc />
-    public void OnCompleted(Action continuation) => _coroutine.OnCompleted(new ActionResumable(continuation));
+    public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
     /// <inheritdoc />
-    public void UnsafeOnCompleted(Action continuation) => _coroutine.OnCompleted(new ActionResumable(continuation));
+    public void UnsafeOnCompleted(Action continuation)
+    {
+        // Plain async code (an `async Task` method) awaits the coroutine: the suspension the coroutine
+        // made on the running task's step, as a coroutine would, becomes the helper's to drive.
+        Loop.CurrentTaskOnThisThread?.ReleaseSuspension();
+        _coroutine.OnCompleted(new ActionResumable(continuation));
+    }
 
     // The awaiting coroutine resumes, in the same task step, when this one finishes.
     void ILoopAwaiter.Suspend(IResumable coroutine) => _coroutine.OnCompleted(coroutine);

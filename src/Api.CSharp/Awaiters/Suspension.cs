@@ -57,7 +57,7 @@ internal static class Suspension
 
     // Another loop's future never gets a callback from here: the continuation resumes on this loop in
     // its next iteration, and the awaiter's GetResult raises there.
-    private static void ResumeWhenDone(Future future, Action continuation)
+    public static void ResumeWhenDone(Future future, Action continuation)
     {
         var running = Loop.RunningOnThisThread;
         if (running is not null && !ReferenceEquals(running, future.Loop)) running.CallSoon(continuation);

@@ -11,6 +11,9 @@ internal interface ITaskStepper : ILoopTask
 
     void SuspendYield(IResumable continuation);
 
+    // Takes back the suspension a coroutine made in this step, for plain async code to drive it instead.
+    void ReleaseSuspension();
+
     // The suspension just made waits on a foreign operation whose await can be made to raise.
     void ArmInterrupt(PendingInterrupt interrupt);
 

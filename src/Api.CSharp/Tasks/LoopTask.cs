@@ -464,6 +464,26 @@ public class LoopTask<T> : Future<T>, ITaskStepper, ILoopEntry
 
     void ITaskStepper.SuspendYield(IResumable continuation) => _resume = continuation;
 
+    // A coroutine that plain async code awaited (an `async Task` helper this step called) started inline
+    // and suspended this step on its waiter; the helper, not this task, drives it, so the step lets go:
+    // the coroutine resumes from its waiter's done callback (a yield, in the next iteration), and the
+    // step goes on as if nothing had been awaited. Kept, the suspension would be overwritten by the
+    // task's own next await (the helper's Task, say), and the coroutine would never resume.
+    void ITaskStepper.ReleaseSuspension()
+    {
+        var resumeAt = _resume;
+        if (resumeAt is null) return;
+        _resume = null;
+        var waiter = Loop.StepWaiter;
+        Loop.StepWaiter = null;
+        Loop.StepUninterruptible = false;
+        // A foreign await's interrupt belongs to the task's own awaits; the released coroutine's bridge
+        // simply resumes it when the operation ends.
+        if (_rare is not null) _rare.Interrupt = null;
+        if (waiter is null) Loop.CallSoon(resumeAt.Resume);
+        else Suspension.ResumeWhenDone(waiter, resumeAt.Resume);
+    }
+
     void ITaskStepper.ArmInterrupt(PendingInterrupt interrupt) => Rares.Interrupt = interrupt;
 
     Exception? ITaskStepper.TakePendingThrow()

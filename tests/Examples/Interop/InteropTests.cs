@@ -454,6 +454,94 @@ public class InteropTests
 
         Assert.True(Asyncio.Run(Main()));
     }
+
+    // WrapTask gives a loop future the error a Task<T> ended with: the one inner exception, or the whole
+    // AggregateException when the task failed with several (Task.WhenAll over two failures).
+    [Fact]
+    public void WrapTask_ATaskThatFailedWithSeveralErrors_FailsWithTheWholeAggregate()
+    {
+        var loop = new Loop(LoopClock.Virtual);
+        var both = Task.WhenAll(
+            Task.FromException<int>(new ArgumentException("a")),
+            Task.FromException<int>(new FormatException("b")));
+        var one = Task.FromException<int>(new ArgumentException("only"));
+        var wrappedBoth = Asyncio.WrapTask(both, loop);
+        var wrappedOne = Asyncio.WrapTask(one, loop);
+        var aggregate = Assert.Throws<AggregateException>(() => loop.RunUntilComplete(wrappedBoth));
+        Assert.Equal(["a", "b"], aggregate.InnerExceptions.Select(e => e.Message));
+        Assert.Equal("only", Assert.Throws<ArgumentException>(() => loop.RunUntilComplete(wrappedOne)).Message);
+        loop.Close();
+    }
+
+    private static async Coroutine<int> SleepsAndYields(List<string> log)
+    {
+        log.Add("work starts");
+        await Asyncio.Sleep(0.01);
+        log.Add("work resumed");
+        await Asyncio.Sleep(0);
+        return 41;
+    }
+
+    // Plain async code that awaits a coroutine drives it itself: the coroutine starts inline, and once it
+    // suspends the calling task's step lets go of it, so the task's own await of the helper's Task does
+    // not take its place. (It did: the coroutine never resumed and the task waited forever, silently.)
+    [Fact]
+    public void AsyncTaskHelper_AwaitingACoroutineThatSuspends_ResumesItAndReturnsToTheCallingCoroutine()
+    {
+        var log = new List<string>();
+
+        async Task<int> Helper()
+        {
+            var x = await SleepsAndYields(log);
+            log.Add("helper done");
+            return x + 1;
+        }
+
+        async Coroutine<int> Main()
+        {
+            var r = await Helper();
+            log.Add($"main got {r}");
+            return r;
+        }
+
+        // The real clock: the helper's Task reaches the awaiting task through the thread-safe inbox, which
+        // a virtual clock would not wait for before jumping to the next deadline. The stop far past the
+        // sleep makes a regression fail here instead of waiting forever.
+        var loop = new Loop();
+        loop.CallLater(10, loop.Stop);
+        Assert.Equal(42, loop.RunUntilComplete(Main()));
+        Assert.Equal(["work starts", "work resumed", "helper done", "main got 42"], log);
+        loop.Close();
+    }
+
+    // The same helper started and not awaited: the coroutine it awaits goes on by itself while the task
+    // that started it awaits something else in the same step.
+    [Fact]
+    public void AsyncTaskHelper_StartedAndNotAwaited_StillDrivesTheCoroutineItAwaits()
+    {
+        var log = new List<string>();
+        Task? helper = null;
+
+        async Task Helper()
+        {
+            await SleepsAndYields(log);
+            log.Add("helper done");
+        }
+
+        async Coroutine Parent()
+        {
+            helper = Helper();
+            await Asyncio.Sleep(0);
+            log.Add("parent after its own await");
+        }
+
+        var loop = new Loop(LoopClock.Virtual);
+        loop.RunUntilComplete(Parent());
+        loop.RunUntilComplete(loop.CreateTask(Asyncio.Sleep(5, 0)));
+        Assert.Equal(["work starts", "parent after its own await", "work resumed", "helper done"], log);
+        Assert.True(helper!.IsCompletedSuccessfully);
+        loop.Close();
+    }
 }
 
 /// <summary>The loop's clock as a TimeProvider, and a TimeProvider as the loop's clock.</summary>
@@ -569,24 +657,6 @@ public class TimeProviderTests
                 return ValueTask.CompletedTask;
             }
         }
-    }
-
-    // WrapTask gives a loop future the error a Task<T> ended with: the one inner exception, or the whole
-    // AggregateException when the task failed with several (Task.WhenAll over two failures).
-    [Fact]
-    public void WrapTask_ATaskThatFailedWithSeveralErrors_FailsWithTheWholeAggregate()
-    {
-        var loop = new Loop(LoopClock.Virtual);
-        var both = Task.WhenAll(
-            Task.FromException<int>(new ArgumentException("a")),
-            Task.FromException<int>(new FormatException("b")));
-        var one = Task.FromException<int>(new ArgumentException("only"));
-        var wrappedBoth = Asyncio.WrapTask(both, loop);
-        var wrappedOne = Asyncio.WrapTask(one, loop);
-        var aggregate = Assert.Throws<AggregateException>(() => loop.RunUntilComplete(wrappedBoth));
-        Assert.Equal(["a", "b"], aggregate.InnerExceptions.Select(e => e.Message));
-        Assert.Equal("only", Assert.Throws<ArgumentException>(() => loop.RunUntilComplete(wrappedOne)).Message);
-        loop.Close();
     }
 
     // A periodic timer from loop.TimeProvider fires once a period on the loop's clock, until disposed.
